@@ -14,6 +14,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
@@ -186,6 +188,9 @@ func hasMultibyteUTF8(b []byte) bool {
 }
 
 func detect(body []byte) (encoding.Encoding, string, bool) {
+	if e := detectUTF16(body); e != nil {
+		return e.enc, e.name, true
+	}
 	if utf8.Valid(body) {
 		return unicode.UTF8, "utf-8", true
 	}
@@ -211,6 +216,52 @@ func detect(body []byte) (encoding.Encoding, string, bool) {
 	return enc, name, true
 }
 
+// detectUTF16 recognises BOM-less UTF-16 by where its NUL bytes fall (ASCII spaces and digits
+// encode as xx 00 or 00 xx), then checks that the decoded text is plausible: valid surrogates and
+// almost only letters, marks, digits, punctuation and spaces. Text of Arabic or Cyrillic in
+// UTF-16 is otherwise "valid UTF-8" made of control bytes.
+func detectUTF16(b []byte) *namedEncoding {
+	if len(b) < 4 || len(b)%2 != 0 {
+		return nil
+	}
+	b = b[:min(len(b), detectLimit)]
+	var even, odd int
+	for i, c := range b {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	half := len(b) / 2
+	var cand *namedEncoding
+	switch {
+	case odd*20 >= half && even*10 < odd:
+		cand = &namedEncoding{unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le"}
+	case even*20 >= half && odd*10 < even:
+		cand = &namedEncoding{unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be"}
+	default:
+		return nil
+	}
+	out, err := cand.enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return nil
+	}
+	var good, total int
+	for _, r := range string(out) {
+		total++
+		if r != utf8.RuneError && (unicodeIsText(r)) {
+			good++
+		}
+	}
+	if total == 0 || good*100 < total*95 {
+		return nil
+	}
+	return cand
+}
+
 type namedEncoding struct {
 	enc  encoding.Encoding
 	name string
@@ -228,6 +279,14 @@ var extraCharsets = map[string]namedEncoding{
 	"utf-32le":       {utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le"},
 	"utf-32be":       {utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be"},
 	"utf8":           {unicode.UTF8, "utf-8"},
+	// x/text's Shift_JIS and EUC-KR are the WHATWG ones, i.e. Microsoft's supersets.
+	"cp932":       {japanese.ShiftJIS, "shift_jis"},
+	"ms932":       {japanese.ShiftJIS, "shift_jis"},
+	"windows-932": {japanese.ShiftJIS, "shift_jis"},
+	"cp949":       {korean.EUCKR, "euc-kr"},
+	"ms949":       {korean.EUCKR, "euc-kr"},
+	"uhc":         {korean.EUCKR, "euc-kr"},
+	"windows-949": {korean.EUCKR, "euc-kr"},
 }
 
 // LookupCharset maps a charset label to a decoder and a canonical lower-case name. WHATWG labels
@@ -431,4 +490,9 @@ func isStrippedControl(r rune) bool {
 		return true
 	}
 	return false
+}
+
+func unicodeIsText(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r < 0x7F) ||
+		(r >= 0xA0 && r != 0xFFFD && r != 0xFFFE && r != 0xFFFF && !(r >= 0xD800 && r <= 0xDFFF))
 }
