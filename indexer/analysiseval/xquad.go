@@ -1,0 +1,249 @@
+package analysiseval
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// question is one xquad question with the ids of its relevant documents at
+// both granularities.
+type question struct {
+	ID        string
+	Text      string
+	Paragraph string // id of the paragraph document
+	Sentence  string // id of the sentence document holding the answer
+}
+
+// xquadSet is one language of xquad turned into two document collections.
+type xquadSet struct {
+	Paragraphs map[string]string // id -> text
+	Sentences  map[string]string
+	Questions  []question
+}
+
+type squad struct {
+	Data []struct {
+		Paragraphs []struct {
+			Context string `json:"context"`
+			QAs     []struct {
+				ID       string `json:"id"`
+				Question string `json:"question"`
+				Answers  []struct {
+					Start int    `json:"answer_start"`
+					Text  string `json:"text"`
+				} `json:"answers"`
+			} `json:"qas"`
+		} `json:"paragraphs"`
+	} `json:"data"`
+}
+
+// loadXQuAD reads xquad.<lang>.json from dir.
+func loadXQuAD(dir, lang string) (*xquadSet, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "xquad."+lang+".json"))
+	if err != nil {
+		return nil, fmt.Errorf("analysiseval: %w", err)
+	}
+	var sq squad
+	if err := json.Unmarshal(b, &sq); err != nil {
+		return nil, fmt.Errorf("analysiseval: parse xquad.%s.json: %w", lang, err)
+	}
+	set := &xquadSet{Paragraphs: map[string]string{}, Sentences: map[string]string{}}
+	for ai, a := range sq.Data {
+		for pi, p := range a.Paragraphs {
+			pid := fmt.Sprintf("p%d_%d", ai, pi)
+			set.Paragraphs[pid] = p.Context
+			spans := SplitSentences(p.Context)
+			for si, sp := range spans {
+				set.Sentences[pid+"_s"+strconv.Itoa(si)] = p.Context[sp[0]:sp[1]]
+			}
+			for _, qa := range p.QAs {
+				if len(qa.Answers) == 0 {
+					continue
+				}
+				// answer_start counts characters (SQuAD is Python), not bytes.
+				at := byteOffset(p.Context, qa.Answers[0].Start)
+				si := 0
+				for i, sp := range spans {
+					if at >= sp[0] {
+						si = i
+					}
+				}
+				set.Questions = append(set.Questions, question{
+					ID: qa.ID, Text: qa.Question, Paragraph: pid,
+					Sentence: pid + "_s" + strconv.Itoa(si),
+				})
+			}
+		}
+	}
+	return set, nil
+}
+
+func byteOffset(s string, chars int) int {
+	i := 0
+	for n := 0; n < chars && i < len(s); n++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}
+
+// SplitSentences splits text at . ! ? ؟ followed by a space (the rule of
+// the issue, so figures compare with the ones measured there) and returns
+// the byte spans of the sentences.
+func SplitSentences(text string) [][2]int {
+	var spans [][2]int
+	start := 0
+	for i, r := range text {
+		switch r {
+		case '.', '!', '?', '؟':
+			end := i + utf8.RuneLen(r)
+			if end < len(text) && text[end] == ' ' {
+				spans = append(spans, [2]int{start, end})
+				start = end + 1
+			}
+		}
+	}
+	if start < len(text) {
+		spans = append(spans, [2]int{start, len(text)})
+	}
+	return spans
+}
+
+// scheme says how one configuration indexes and queries text.
+type scheme struct {
+	Name     string
+	Analyzer string // stemmed (or only) field analyzer
+	Exact    string // exact-form field analyzer; "" = single field
+	Boost    float64
+}
+
+// buildIndex indexes docs into a new scorch index under dir with the field
+// layout of s: "text" (Analyzer) and, for a two-field scheme, "text_exact".
+func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]string) (bleve.Index, error) {
+	dm := bleve.NewDocumentStaticMapping()
+	f := bleve.NewTextFieldMapping()
+	f.Analyzer = s.Analyzer
+	f.Store = false
+	f.IncludeInAll = false
+	dm.AddFieldMappingsAt("text", f)
+	if s.Exact != "" {
+		fe := bleve.NewTextFieldMapping()
+		fe.Analyzer = s.Exact
+		fe.Store = false
+		fe.IncludeInAll = false
+		dm.AddFieldMappingsAt("text_exact", fe)
+	}
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = s.Analyzer
+	idx, err := bleve.New(filepath.Join(dir, "idx"), im)
+	if err != nil {
+		return nil, fmt.Errorf("analysiseval: new index: %w", err)
+	}
+	b := idx.NewBatch()
+	for id, text := range docs {
+		if err := ctx.Err(); err != nil {
+			idx.Close()
+			return nil, err
+		}
+		doc := map[string]any{"text": text}
+		if s.Exact != "" {
+			doc["text_exact"] = text
+		}
+		if err := b.Index(id, doc); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("analysiseval: index %s: %w", id, err)
+		}
+		if b.Size() >= 500 {
+			if err := idx.Batch(b); err != nil {
+				idx.Close()
+				return nil, fmt.Errorf("analysiseval: batch: %w", err)
+			}
+			b.Reset()
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("analysiseval: batch: %w", err)
+	}
+	return idx, nil
+}
+
+var _ mapping.IndexMapping = (*mapping.IndexMappingImpl)(nil)
+
+// Query builds the query the lead's search service uses for a query string
+// on a field indexed twice: a match on the stemmed field OR a match on the
+// exact field boosted by boost. With exactField empty it is a plain match.
+func Query(q, field, analyzer, exactField, exactAnalyzer string, boost float64) query.Query {
+	m := bleve.NewMatchQuery(q)
+	m.SetField(field)
+	m.Analyzer = analyzer
+	if exactField == "" {
+		return m
+	}
+	e := bleve.NewMatchQuery(q)
+	e.SetField(exactField)
+	e.Analyzer = exactAnalyzer
+	e.SetBoost(boost)
+	return bleve.NewDisjunctionQuery(m, e)
+}
+
+// ranks returns, for each question, the 1-based rank of its relevant
+// document in the top 10, or 0 when it is not there.
+func ranks(ctx context.Context, idx bleve.Index, s scheme, qs []question, relevant func(question) string) ([]int, error) {
+	out := make([]int, len(qs))
+	for i, q := range qs {
+		var qq query.Query
+		if s.Exact != "" {
+			qq = Query(q.Text, "text", s.Analyzer, "text_exact", s.Exact, s.Boost)
+		} else {
+			qq = Query(q.Text, "text", s.Analyzer, "", "", 0)
+		}
+		req := bleve.NewSearchRequestOptions(qq, 10, 0, false)
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("analysiseval: search %s: %w", q.ID, err)
+		}
+		want := relevant(q)
+		for r, h := range res.Hits {
+			if h.ID == want {
+				out[i] = r + 1
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// metrics is MRR@10 and recall@10 over a slice of ranks.
+type metrics struct{ MRR, Recall float64 }
+
+func score(rs []int) metrics {
+	if len(rs) == 0 {
+		return metrics{}
+	}
+	var m metrics
+	for _, r := range rs {
+		if r > 0 {
+			m.MRR += 1 / float64(r)
+			m.Recall++
+		}
+	}
+	m.MRR /= float64(len(rs))
+	m.Recall /= float64(len(rs))
+	return m
+}
+
+func fmtMetrics(m metrics) string { return fmt.Sprintf("%.3f / %.3f", m.MRR, m.Recall) }
+
+var _ = strings.TrimSpace

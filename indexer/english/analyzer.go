@@ -1,0 +1,195 @@
+// Package english holds Mirsad's English analyzers, registered with bleve in
+// init under AnalyzerName and ExactAnalyzerName. They share the tokenizer
+// and normalizer of package arabic, so Arabic words quoted in English text
+// are normalized and stemmed as in Arabic text.
+package english
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/go-porterstemmer"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/mirsad-observatory/mirsad/indexer/arabic"
+)
+
+// Names under which this package registers with bleve's registry.
+const (
+	// AnalyzerName is the stemmed English analyzer: Unicode lower-casing,
+	// possessives, stop words, accent folding (kalın and kalin meet), Porter.
+	AnalyzerName = "mirsad_en"
+	// ExactAnalyzerName keeps the lower-cased form (kalın stays kalın) for
+	// the exact-form field.
+	ExactAnalyzerName = "mirsad_en_exact"
+
+	PossessiveFilterName = "mirsad_en_possessive"
+	StopFilterName       = "mirsad_en_stop"
+	FoldFilterName       = "mirsad_en_fold"
+	StemFilterName       = "mirsad_en_stem"
+)
+
+var stopWords = func() map[string]struct{} {
+	tm := analysis.NewTokenMap()
+	if err := tm.LoadBytes(en.EnglishStopWords); err != nil {
+		panic(err)
+	}
+	m := make(map[string]struct{}, len(tm))
+	for w := range tm {
+		m[w] = struct{}{}
+	}
+	return m
+}()
+
+// PossessiveFilter strips the possessive 's (any apostrophe) and the
+// apostrophe of elisions like Kalın's; tokens are lower-cased already.
+type PossessiveFilter struct{}
+
+// Filter implements analysis.TokenFilter.
+func (PossessiveFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		t := tok.Term
+		if n := len(t); n > 2 && t[n-1] == 's' {
+			r, size := utf8.DecodeLastRune(t[:n-1])
+			if r == '\'' || r == '’' || r == 'ʼ' || r == '＇' {
+				tok.Term = t[: n-1-size : n-1-size]
+			}
+		}
+	}
+	return input
+}
+
+// StopFilter drops English stop words.
+type StopFilter struct{}
+
+// Filter implements analysis.TokenFilter.
+func (StopFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := input[:0]
+	for _, tok := range input {
+		if _, ok := stopWords[string(tok.Term)]; !ok {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+// Fold removes Latin diacritics after lower-casing: kalın → kalin,
+// erdoğan → erdogan, sisi → sisi. Arabic words are left to package arabic.
+func Fold(s string) string { return string(fold([]byte(s))) }
+
+// latinFolds are letters NFD does not decompose.
+var latinFolds = map[rune]string{
+	'ı': "i", 'ø': "o", 'ł': "l", 'đ': "d", 'ß': "ss", 'æ': "ae", 'œ': "oe", 'ð': "d", 'þ': "th", 'ħ': "h",
+}
+
+func fold(t []byte) []byte {
+	ascii := true
+	for _, c := range t {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return t
+	}
+	r, _ := utf8.DecodeRune(t)
+	if r >= 0x0600 && r <= 0x06FF {
+		return t
+	}
+	out := make([]byte, 0, len(t))
+	for _, r := range norm.NFD.String(string(t)) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if s, ok := latinFolds[r]; ok {
+			out = append(out, s...)
+			continue
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
+
+// FoldFilter applies Fold to every token.
+type FoldFilter struct{}
+
+// Filter implements analysis.TokenFilter.
+func (FoldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		tok.Term = fold(tok.Term)
+	}
+	return input
+}
+
+// StemFilter applies the Porter stemmer to Latin tokens and Mirsad's light
+// stemmer to Arabic ones.
+type StemFilter struct{}
+
+// Filter implements analysis.TokenFilter.
+func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	var arabicWords bool
+	for _, tok := range input {
+		if tok.KeyWord || tok.Type == analysis.Numeric || len(tok.Term) < 3 {
+			continue
+		}
+		if c := tok.Term[0]; c >= 0xD8 && c <= 0xDB {
+			arabicWords = true
+			continue
+		}
+		stemmed := porterstemmer.StemWithoutLowerCasing([]rune(string(tok.Term)))
+		tok.Term = []byte(string(stemmed))
+	}
+	if arabicWords {
+		return arabic.StemFilter{}.Filter(input)
+	}
+	return input
+}
+
+// NewAnalyzer returns the stemmed English analyzer.
+func NewAnalyzer() analysis.Analyzer {
+	return &analysis.DefaultAnalyzer{
+		Tokenizer: arabic.NewTokenizer(),
+		TokenFilters: []analysis.TokenFilter{
+			arabic.NormalizeFilter{}, PossessiveFilter{}, StopFilter{}, arabic.StopFilter{}, FoldFilter{}, StemFilter{},
+		},
+	}
+}
+
+// NewExactAnalyzer returns the unstemmed English analyzer.
+func NewExactAnalyzer() analysis.Analyzer {
+	return &analysis.DefaultAnalyzer{
+		Tokenizer: arabic.NewTokenizer(),
+		TokenFilters: []analysis.TokenFilter{
+			arabic.NormalizeFilter{}, PossessiveFilter{}, StopFilter{}, arabic.StopFilter{},
+		},
+	}
+}
+
+func init() {
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	filters := map[string]analysis.TokenFilter{
+		PossessiveFilterName: PossessiveFilter{},
+		StopFilterName:       StopFilter{},
+		FoldFilterName:       FoldFilter{},
+		StemFilterName:       StemFilter{},
+	}
+	for name, f := range filters {
+		must(registry.RegisterTokenFilter(name, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+			return f, nil
+		}))
+	}
+	must(registry.RegisterAnalyzer(AnalyzerName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return NewAnalyzer(), nil
+	}))
+	must(registry.RegisterAnalyzer(ExactAnalyzerName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return NewExactAnalyzer(), nil
+	}))
+}
