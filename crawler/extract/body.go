@@ -137,7 +137,7 @@ func trafilaturaOptions() trafilatura.Options {
 	return trafilatura.Options{
 		ExcludeComments: true,
 		Focus:           trafilatura.FavorRecall,
-				HtmlDateMode:    trafilatura.Disabled,
+		HtmlDateMode:    trafilatura.Disabled,
 		PruneSelector:   pruneSelector,
 	}
 }
