@@ -1,0 +1,93 @@
+// Package feed turns the bytes of an RSS, Atom or JSON feed into items. It
+// does no I/O so it can be fuzzed and tested on fixtures.
+package feed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// Feed is a parsed feed.
+type Feed struct {
+	Title    string
+	Link     string
+	Language string
+	Items    []Item
+}
+
+// Item is one entry of a feed, with links resolved against the feed URL.
+type Item struct {
+	Title      string
+	Link       string
+	GUID       string
+	Summary    string
+	Content    string
+	Author     string
+	Published  time.Time
+	Updated    time.Time
+	Categories []string
+}
+
+// ErrEmpty is returned for a document that parses but holds no feed at all.
+var ErrEmpty = errors.New("feed: no feed found")
+
+// Parse parses data fetched from feedURL. Items without a link or title are
+// kept (a caller may still index their content); relative links are resolved.
+func Parse(data []byte, feedURL string) (*Feed, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("feed: %s: empty document", feedURL)
+	}
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("feed: %s: %w", feedURL, err)
+	}
+	base, _ := url.Parse(feedURL)
+	out := &Feed{Title: strings.TrimSpace(f.Title), Link: resolve(base, f.Link), Language: f.Language}
+	for _, it := range f.Items {
+		if it == nil {
+			continue
+		}
+		item := Item{
+			Title:      strings.TrimSpace(it.Title),
+			Link:       resolve(base, strings.TrimSpace(it.Link)),
+			GUID:       strings.TrimSpace(it.GUID),
+			Summary:    strings.TrimSpace(it.Description),
+			Content:    strings.TrimSpace(it.Content),
+			Categories: it.Categories,
+		}
+		if it.PublishedParsed != nil {
+			item.Published = it.PublishedParsed.UTC()
+		}
+		if it.UpdatedParsed != nil {
+			item.Updated = it.UpdatedParsed.UTC()
+		}
+		if item.Published.IsZero() {
+			item.Published = item.Updated
+		}
+		if len(it.Authors) > 0 && it.Authors[0] != nil {
+			item.Author = strings.TrimSpace(it.Authors[0].Name)
+		}
+		if item.GUID == "" {
+			item.GUID = item.Link
+		}
+		out.Items = append(out.Items, item)
+	}
+	return out, nil
+}
+
+func resolve(base *url.URL, ref string) string {
+	if ref == "" || base == nil {
+		return ref
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	return base.ResolveReference(u).String()
+}
