@@ -34,10 +34,10 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
 type command struct {
-	name  string
-	args  string
-	help  string
-	run   func(ctx context.Context, env *env, args []string) error
+	name string
+	args string
+	help string
+	run  func(ctx context.Context, env *env, args []string) error
 }
 
 // env is what every subcommand gets: its output streams and flags common to all.

@@ -270,4 +270,3 @@ func Canonicalize(raw string) string {
 
 // clean collapses white space, which HTML treats as insignificant.
 func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
