@@ -158,7 +158,7 @@ func checkDeclared(body []byte, enc encoding.Encoding, name string, src CharsetS
 			return unicode.UTF8, "utf-8", SourceDefault
 		}
 	case isUTF8(name):
-		if !utf8.Valid(body) {
+		if !utf8.Valid(body) && !mostlyUTF8(body) {
 			if denc, dname, ok := detect(body); ok && !isUTF8(dname) {
 				return denc, dname, SourceDetected
 			}
@@ -172,6 +172,28 @@ func checkDeclared(body []byte, enc encoding.Encoding, name string, src CharsetS
 }
 
 func isUTF8(name string) bool { return name == "utf-8" }
+
+// mostlyUTF8 reports whether b holds more valid multi-byte UTF-8 sequences than invalid bytes:
+// UTF-8 text with a few corrupt bytes, which must become U+FFFD, not a legacy-charset reading of
+// the whole text.
+func mostlyUTF8(b []byte) bool {
+	var good, bad int
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			bad++
+			i++
+			continue
+		}
+		good++
+		i += n
+	}
+	return good > 0 && good >= 2*bad
+}
 
 // hasMultibyteUTF8 reports whether b is valid UTF-8 and holds at least one multi-byte sequence:
 // legacy-encoded text with high bytes is almost never valid UTF-8 by accident.
@@ -191,7 +213,7 @@ func detect(body []byte) (encoding.Encoding, string, bool) {
 	if e := detectUTF16(body); e != nil {
 		return e.enc, e.name, true
 	}
-	if utf8.Valid(body) {
+	if utf8.Valid(body) || mostlyUTF8(body) {
 		return unicode.UTF8, "utf-8", true
 	}
 	sample := body

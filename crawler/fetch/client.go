@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -48,6 +49,8 @@ type Options struct {
 	TLSConfig            *tls.Config   // optional (tests: RootCAs); nil uses the system roots, TLS 1.2+
 	Now                  func() time.Time
 	Sleep                func(ctx context.Context, d time.Duration) error
+
+	testExemptDial func(netip.AddrPort) bool // tests only: see dialControl
 }
 
 func (o Options) withDefaults() Options {

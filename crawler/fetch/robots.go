@@ -151,8 +151,10 @@ func (r *robotsCache) fetch(ctx context.Context, u *url.URL, e *robotsEntry) err
 			return ctx.Err()
 		}
 		var fe *Error
-		if errors.As(err, &fe) && (fe.Kind == KindSSRF || fe.Kind == KindScheme) {
-			e.err = fe // the host itself is off limits
+		if errors.As(err, &fe) && (fe.Kind == KindSSRF || fe.Kind == KindScheme || fe.Kind == KindTLS) {
+			// The host itself is off limits or broken: report that, not "robots.txt".
+			e.expires = now.Add(o.RobotsErrorTTL)
+			e.err = fe
 			return nil
 		}
 		deferHost(0, err)

@@ -24,7 +24,7 @@ type guardedTransport struct {
 func newBaseTransport(o *Options) *http.Transport {
 	d := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30e9}
 	if !o.AllowPrivateNetworks {
-		d.Control = dialControl
+		d.Control = dialControl(o.testExemptDial)
 	}
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
 	if o.TLSConfig != nil {
@@ -60,8 +60,9 @@ func (t *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	r2.Header.Set("Accept-Encoding", "gzip")
 	resp, err := t.base.RoundTrip(r2)
 	if err != nil {
+		err = classify(rawURL, req.Context(), ctx, t.opts, err)
 		cancel()
-		return nil, classify(rawURL, req.Context(), ctx, t.opts, err)
+		return nil, err
 	}
 	limit := t.opts.MaxBodyBytes
 	var body io.Reader = resp.Body
@@ -111,7 +112,7 @@ func classify(rawURL string, parent, ctx context.Context, o *Options, err error)
 		}
 		return newError(rawURL, KindCanceled, parent.Err())
 	}
-	if ctx.Err() != nil {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return newError(rawURL, KindTimeout, fmt.Errorf("request took longer than %s: %w", o.Timeout, context.DeadlineExceeded))
 	}
 	var certErr x509.CertificateInvalidError
