@@ -38,6 +38,11 @@ var builtinProtected = []string{
 	"رمضان", "شعبان", "رضوان", "غسان", "زيدان", "عرفات", "بركات", "ياسين", "نسرين", "شيرين",
 	"بنيامين", "ماكرون", "ستارمر", "ميرتس", "بوتين", "لافروف", "شي جين بينغ", "إسماعيل", "يحيى",
 	"عيسى", "موسى", "إلياس", "عمران", "حمدان", "سفيان", "قحطان", "عليان", "حمدين",
+	// Latin spellings the English stemmer would cut (Hamas→hama meets the city Hama)
+	"Hamas", "Gaza", "Egypt", "Qatar", "Doha", "Cairo", "Ankara", "Istanbul", "Turkey", "Türkiye",
+	"Erdogan", "Erdoğan", "Kalin", "Kalın", "Fidan", "Witkoff", "Kushner", "Netanyahu", "Rafah",
+	"Sharm", "Sisi", "Abdelatty", "Hayya", "Israel", "Lebanon", "Iran", "Oman", "Sudan", "Jordan",
+	"Emirates", "Hezbollah", "Houthis", "Thani", "Rubio", "Vance", "Trump", "Abbas", "Barghouti",
 }
 
 // protected maps each protected surface form (normalized, with and without
@@ -107,7 +112,7 @@ func addProtected(m map[string]string, w string) {
 	put(w)
 	put(canon)
 	// Nisba: مصر → مصري, تركيا → تركي, السعودية → سعودي, سورية → سوري.
-	if len([]rune(canon)) < 3 {
+	if len([]rune(canon)) < 3 || !isArabicWord(canon) {
 		return
 	}
 	var base string

@@ -21,10 +21,13 @@ const minStem = 2
 // suffixes are tried in this order, each at most once, like light10, so
 // that stacked endings (ـيين، ـيات، ـيها) come off in turn.
 var suffixes = [][]rune{
+	[]rune("هما"),
+	[]rune("هم"),
 	[]rune("ها"),
-	[]rune("ان"),
 	[]rune("ات"),
 	[]rune("ون"),
+	[]rune("تين"),
+	[]rune("تان"),
 	[]rune("ين"),
 	[]rune("يه"),
 	[]rune("ه"),
@@ -166,6 +169,12 @@ func prefixEnd(r []rune) (int, int) {
 // drops and Qatar stay apart (nisba forms were already mapped by the
 // protected table).
 func stripSuffixes(r []rune, m map[string]string) []rune {
+	// The alef of accusative tanween (اعتراضاً written اعتراضا) first.
+	if len(r) >= 4 && r[len(r)-1] == alef && r[len(r)-2] != alef {
+		if _, ok := m[string(r[:len(r)-1])]; !ok {
+			r = r[:len(r)-1]
+		}
+	}
 	for _, s := range suffixes {
 		if len(r)-len(s) < minStem || !hasSuffix(r, s) {
 			continue
@@ -173,6 +182,11 @@ func stripSuffixes(r []rune, m map[string]string) []rune {
 		cut := r[:len(r)-len(s)]
 		if _, ok := m[string(cut)]; ok {
 			return r
+		}
+		// A pronoun after a feminine noun turns its ة into ت (قادة،
+		// قادتهم): give the ه back so the noun's ending comes off below.
+		if (s[0] == heh) && len(cut) >= 4 && cut[len(cut)-1] == 'ت' {
+			cut = append(cut[:len(cut)-1:len(cut)-1], heh)
 		}
 		r = cut
 	}

@@ -140,6 +140,9 @@ func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 			arabicWords = true
 			continue
 		}
+		if arabic.IsProtected(string(tok.Term)) {
+			continue
+		}
 		stemmed := porterstemmer.StemWithoutLowerCasing([]rune(string(tok.Term)))
 		tok.Term = []byte(string(stemmed))
 	}

@@ -1,0 +1,119 @@
+package analysiseval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestSplitSentences(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"latin", "One. Two! Three? Four", []string{"One.", "Two!", "Three?", "Four"}},
+		{"arabic question mark", "هل اتفقوا؟ نعم. انتهى", []string{"هل اتفقوا؟", "نعم.", "انتهى"}},
+		{"no space after dot", "U.S. talks 2.5 rounds. Next", []string{"U.S.", "talks 2.5 rounds.", "Next"}},
+		{"trailing mark", "Done.", []string{"Done."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, sp := range SplitSentences(tt.in) {
+				got = append(got, tt.in[sp[0]:sp[1]])
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("sentence %d = %q, want %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestVariantSet checks the size and shape the issue asks of the variant
+// set; the recall and false-merge figures are printed by Run.
+func TestVariantSet(t *testing.T) {
+	vs, err := LoadVariants(filepath.Join("testdata", "variants.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, v := range vs {
+		kinds[v.Kind]++
+		if v.Category == "" || v.Query == "" || v.Text == "" {
+			t.Errorf("line %d: empty column", v.Line)
+		}
+	}
+	if kinds["match"] < 150 || kinds["apart"] < 50 {
+		t.Errorf("variant set has %d match and %d apart pairs, want >= 150 and >= 50", kinds["match"], kinds["apart"])
+	}
+}
+
+// TestMeets pins pairs the issue names explicitly, through the same code
+// path the variant figures use.
+func TestMeets(t *testing.T) {
+	tests := []struct {
+		query, text string
+		want        bool
+	}{
+		{"فلسطين", "الفلسطينيين", true},
+		{"مسؤول", "مسئول", true},
+		{"2025", "٢٠٢٥", true},
+		{"المحتلة", "غزة\u200fالمحتلة", true},
+		{"kalin", "Kalın", true},
+		{"عمان", "عمال", false},
+		{"قطر", "قطرات", false},
+		{"Hamas", "Hama", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query+"/"+tt.text, func(t *testing.T) {
+			got, err := Meets(tt.query, tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("Meets(%q, %q) = %v, want %v", tt.query, tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestVariantMisses(t *testing.T) {
+	if os.Getenv("MIRSAD_BENCH") == "" {
+		t.Skip("set MIRSAD_BENCH=1 to list the variant pairs Mirsad gets wrong")
+	}
+	vs, err := LoadVariants(filepath.Join("testdata", "variants.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := EvalVariants(vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		for _, v := range r.MirsadMisses {
+			t.Logf("%s %s: %q / %q (line %d)", v.Kind, v.Category, v.Query, v.Text, v.Line)
+		}
+	}
+}
+
+// TestReport prints the benchmark table (docs/bench/analysis.md):
+//
+//	MIRSAD_BENCH=1 go test ./indexer/analysiseval -run TestReport -v -timeout 30m
+func TestReport(t *testing.T) {
+	if os.Getenv("MIRSAD_BENCH") == "" {
+		t.Skip("set MIRSAD_BENCH=1 to run the corpus-wide analysis benchmark")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	defer cancel()
+	if err := Run(ctx, Options{}, os.Stdout); err != nil {
+		t.Fatal(err)
+	}
+}
