@@ -138,7 +138,6 @@ func trafilaturaOptions() trafilatura.Options {
 		ExcludeComments: true,
 		Focus:           trafilatura.FavorRecall,
 		HtmlDateMode:    trafilatura.Disabled,
-		PruneSelector:   pruneSelector,
 	}
 }
 
@@ -215,7 +214,9 @@ var boilerplatePrefixes = []string{
 var boilerplateExact = map[string]bool{
 	"شارك": true, "مشاركه": true, "تويتر": true, "فيسبوك": true, "واتساب": true, "طباعه": true,
 	"advertisement": true, "إعلان": true, "اعلان": true, "share": true, "tweet": true, "print": true,
-	"email": true, "comments": true, "تعليقات": true, "ads": true,
+	"email": true, "comments": true, "تعليقات": true, "ads": true, "مساحة إعلانية": true,
+	"continue reading below": true, "continue reading": true, "don't miss": true, "you may also like...": true,
+	"you may also like": true, "order reprints": true, "print article": true, "text size": true,
 }
 
 func isBoilerplateLine(key string, b block) bool {
@@ -261,10 +262,6 @@ func foldText(s string) string {
 	}
 	return sb.String()
 }
-
-// pruneSelector removes containers that are never article text before
-// trafilatura scores the page.
-var pruneSelector = ""
 
 func init() {
 	for i, p := range boilerplatePrefixes {

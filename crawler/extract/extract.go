@@ -144,6 +144,7 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 		}
 	}
 	if res.Methods["body"] == "" {
+		pruneBoilerplate(root)
 		blocks = trafilaturaBlocks(root, res.Title)
 		res.Methods["body"] = MethodTrafilatura
 	}

@@ -1,0 +1,183 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Class and id words of containers that hold no article text on news sites,
+// in English and in the transliterated Arabic that Arabic outlets use.
+var (
+	// alwaysOut containers are removed whatever their text looks like.
+	alwaysOutRe = regexp.MustCompile(`(?i)(^|[-_ ])(comments?|comment-?list|user-?comments|ta3liqat|advert\w*|ads?|ad-?slot|adsbygoogle|dfp(-ad)?|div-gpt-ad\w*|newsletter|subscribe|outbrain|taboola|ticker(-wrap)?|breaking-?ticker|urgent-?strip|news-?bar|akhbar-?ajel|marquee)($|[-_ ])`)
+	// linkyOut containers are removed when most of their text is links.
+	linkyOutRe = regexp.MustCompile(`(?i)(related|read-?(also|more)|more-?(news|stories|articles)|similar|rel-?articles|mawadi|most-?(read|viewed|popular)|popular|trending|share|sharing|social|tags|keywords|latest|teasers?|cards?|recommend|sidebar|widget|side-?bar|aside|more)`)
+)
+
+// pruneBoilerplate removes, in place, containers that are never article
+// text: comment threads, ads, tickers and newsletter boxes by their names;
+// related lists, share bars and teaser grids when their names say so and
+// their text is mostly links; and any list whose items are all links. A
+// container holding most of the page's paragraph text is never removed,
+// since a class on the main wrapper ("has-comments") says nothing about it.
+func pruneBoilerplate(root *html.Node) {
+	total := paragraphRunes(root)
+	var remove []*html.Node
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > 400 {
+			return
+		}
+		if n.Type == html.ElementNode && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+			if shouldPrune(n, total) {
+				remove = append(remove, n)
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+	for _, n := range remove {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+func shouldPrune(n *html.Node, total int) bool {
+	if n.DataAtom == atom.Marquee {
+		return true
+	}
+	names := attr(n, "class") + " " + attr(n, "id")
+	isList := n.DataAtom == atom.Ul || n.DataAtom == atom.Ol
+	if strings.TrimSpace(names) == "" && !isList {
+		return false
+	}
+	always := alwaysOutRe.MatchString(names)
+	linky := !always && linkyOutRe.MatchString(names)
+	if !always && !linky && !isList {
+		return false
+	}
+	// Never remove the article's own wrapper.
+	if total > 0 && paragraphRunes(n)*2 > total {
+		return false
+	}
+	if always {
+		return true
+	}
+	text, link := linkStats(n)
+	if text == 0 {
+		return linky
+	}
+	if linky {
+		return link*10 >= text*4
+	}
+	// A bare list counts only when every item is a link: a related list.
+	return allItemsLinks(n)
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// paragraphRunes counts text inside <p> elements and <br>-separated text
+// blocks (approximated by all text in div elements with br children).
+func paragraphRunes(n *html.Node) int {
+	total := 0
+	var walk func(n *html.Node, inP bool, depth int)
+	walk = func(n *html.Node, inP bool, depth int) {
+		if depth > 400 {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			if inP {
+				total += utf8.RuneCountInString(strings.TrimSpace(n.Data))
+			}
+			return
+		case html.ElementNode:
+			if skipped[n.DataAtom] {
+				return
+			}
+			if n.DataAtom == atom.P || hasBrChild(n) {
+				inP = true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inP, depth+1)
+		}
+	}
+	walk(n, false, 0)
+	return total
+}
+
+func hasBrChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.Br {
+			return true
+		}
+	}
+	return false
+}
+
+// linkStats returns the runes of text and of link text under n.
+func linkStats(n *html.Node) (text, link int) {
+	var walk func(n *html.Node, inLink bool, depth int)
+	walk = func(n *html.Node, inLink bool, depth int) {
+		if depth > 400 {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			k := utf8.RuneCountInString(strings.TrimSpace(n.Data))
+			text += k
+			if inLink {
+				link += k
+			}
+			return
+		case html.ElementNode:
+			if skipped[n.DataAtom] {
+				return
+			}
+			if n.DataAtom == atom.A {
+				inLink = true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inLink, depth+1)
+		}
+	}
+	walk(n, false, 0)
+	return text, link
+}
+
+// allItemsLinks reports whether a list has at least three items and each
+// item's text is (nearly) all link text.
+func allItemsLinks(list *html.Node) bool {
+	items := 0
+	for c := list.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || c.DataAtom != atom.Li {
+			continue
+		}
+		text, link := linkStats(c)
+		if text == 0 {
+			continue
+		}
+		if link*10 < text*8 {
+			return false
+		}
+		items++
+	}
+	return items >= 3
+}
