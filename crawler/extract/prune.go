@@ -51,7 +51,8 @@ func pruneBoilerplate(root *html.Node) {
 }
 
 func shouldPrune(n *html.Node, total int) bool {
-	if n.DataAtom == atom.Marquee {
+	// Scripts between text nodes make trafilatura drop the text after them.
+	if n.DataAtom == atom.Marquee || n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Template {
 		return true
 	}
 	names := attr(n, "class") + " " + attr(n, "id")
@@ -76,7 +77,7 @@ func shouldPrune(n *html.Node, total int) bool {
 		return linky
 	}
 	if linky {
-		return link*10 >= text*4
+		return link*4 >= text
 	}
 	// A bare list counts only when every item is a link: a related list.
 	return allItemsLinks(n)
