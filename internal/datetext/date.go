@@ -92,7 +92,7 @@ func monthOnce(toks []Token, i int) (month, next, start int, ambiguous, ok bool)
 		return // English month names are capitalised; "may" is a verb
 	}
 	next = i + 1
-	if latin && len(w) <= 4 && next < len(toks) && toks[next].Raw == "." && !toks[next].Space {
+	if latin && monthAbbrevs[w] && next < len(toks) && toks[next].Raw == "." && !toks[next].Space {
 		next++
 	}
 	amb := ambiguousMonths[w]
@@ -351,4 +351,9 @@ func validDay(d Date) bool {
 // DaysIn returns the number of days of a month.
 func DaysIn(year, month int) int {
 	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+var monthAbbrevs = map[string]bool{
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
 }

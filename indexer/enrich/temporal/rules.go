@@ -77,6 +77,8 @@ func (s *scan) rangeAt(i int) (result, bool) {
 				}
 				return s.finishRange(i, e2, d1, d2)
 			}
+		}
+		{
 			// "Oct. 6 to 9", "December 6-7, 2025": the second bound is a bare day.
 			if d2, e2, ok := dayAt(s.toks, e1+1); ok && d2 > d1.Day && isLatin(s.toks[j]) {
 				end := datetext.Date{Year: d1.Year, Month: d1.Month, Day: d2}
@@ -286,7 +288,7 @@ func (s *scan) unitAt(i, j int) (result, bool) {
 		gran = datetext.Year
 	case "weekend":
 		// Saturday and Sunday: the last one unless the sentence looks ahead.
-		sat := s.ref.AddDate(0, 0, -((int(s.ref.Weekday())-6+7)%7))
+		sat := s.ref.AddDate(0, 0, -((int(s.ref.Weekday()) - 6 + 7) % 7))
 		if dir == dirNext || (dir == dirThis && s.ref.Weekday() != time.Sunday) || (dir == dirNone && s.future(i)) {
 			if !sat.Equal(s.ref) {
 				sat = sat.AddDate(0, 0, 7)

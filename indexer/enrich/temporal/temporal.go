@@ -172,7 +172,7 @@ func (s *scan) pick(past, future time.Time, fut bool) time.Time {
 	if fut && future.Sub(s.ref) <= 183*24*time.Hour {
 		return future
 	}
-	if s.ref.Sub(past) <= 274*24*time.Hour {
+	if months := (s.ref.Year()-past.Year())*12 + int(s.ref.Month()) - int(past.Month()); months <= 9 {
 		return past
 	}
 	return future
