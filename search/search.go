@@ -212,25 +212,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 func (s *Service) buildQuery(q Query) query.Query {
 	var must []query.Query
 	if q.Text != "" {
-		var should []query.Query
-		for lang, fields := range indexer.TextFields {
-			if q.Lang != "" && q.Lang != lang {
-				continue
-			}
-			for _, f := range fields {
-				m := bleve.NewMatchQuery(q.Text)
-				m.SetField(f.Name)
-				m.Analyzer = f.Analyzer // the field's own analyzer, whatever the query's script
-				m.SetBoost(f.Boost)
-				should = append(should, m)
-				p := bleve.NewMatchPhraseQuery(q.Text)
-				p.SetField(f.Name)
-				p.Analyzer = f.Analyzer
-				p.SetBoost(f.Boost * 2) // the words together rank above the words apart
-				should = append(should, p)
-			}
-		}
-		must = append(must, bleve.NewDisjunctionQuery(should...))
+		must = append(must, textQuery(s.store.Index().Mapping(), q.Text, q.Lang))
 	}
 	if q.Lang != "" {
 		must = append(must, term(indexer.FieldLang, q.Lang))

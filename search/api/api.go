@@ -139,6 +139,9 @@ func ParseQuery(v url.Values) (search.Query, error) {
 			if *dst, err = strconv.Atoi(s); err != nil {
 				return q, bad("%s %q: want a whole number", name, s)
 			}
+			if *dst < 1 {
+				return q, bad("%s %d: must be at least 1", name, *dst)
+			}
 		}
 	}
 	if q.From, err = search.ParseDate(v.Get("from"), false); err != nil {
