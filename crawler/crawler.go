@@ -205,23 +205,31 @@ func (c *Crawler) runSource(ctx context.Context, src Source, sink Sink) SourceSu
 		if ctx.Err() != nil {
 			break
 		}
-		a, err := c.article(ctx, pages, src, f, it)
 		if c.opts.Progress != nil {
 			c.opts.Progress(Progress{Source: src.Name, Done: i + 1, Total: len(f.Items), URL: it.Link})
+		}
+		// The same story listed twice (often with tracking parameters) is fetched once.
+		linkKey := web.Canonicalize(it.Link)
+		if it.Link != "" && seen[linkKey] {
+			ss.Duplicates++
+			continue
+		}
+		seen[linkKey] = true
+		a, err := c.article(ctx, pages, src, f, it)
+		if it.Link != "" && src.FollowLinks {
+			ss.Fetched++
 		}
 		if err != nil {
 			fail(it.Link, err)
 			continue
 		}
-		if it.Link != "" && src.FollowLinks {
-			ss.Fetched++
+		if key := a.CanonicalURL; key != linkKey {
+			if seen[key] {
+				ss.Duplicates++
+				continue
+			}
+			seen[key] = true
 		}
-		key := a.CanonicalURL
-		if seen[key] {
-			ss.Duplicates++
-			continue
-		}
-		seen[key] = true
 		out, err := sink.Put(ctx, a)
 		if err != nil {
 			fail(it.Link, fmt.Errorf("crawler: store: %w", err))
