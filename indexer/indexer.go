@@ -116,6 +116,11 @@ func openIndex(path string) (bleve.Index, error) {
 	return idx, nil
 }
 
+// DB returns the bbolt store so that other packages keep their own buckets
+// (run history, subscriptions, the alert outbox) in the same file: one
+// lock, one backup.
+func (ix *Indexer) DB() *bolt.DB { return ix.db }
+
 // Index returns the bleve index for searching.
 func (ix *Indexer) Index() bleve.Index { return ix.idx }
 
