@@ -210,6 +210,9 @@ func hasMultibyteUTF8(b []byte) bool {
 }
 
 func detect(body []byte) (encoding.Encoding, string, bool) {
+	if len(body) == 0 {
+		return nil, "", false
+	}
 	if e := detectUTF16(body); e != nil {
 		return e.enc, e.name, true
 	}
