@@ -154,4 +154,3 @@ func FuzzDecodeText(f *testing.F) {
 		}
 	})
 }
-
