@@ -112,9 +112,9 @@ type state struct {
 	usedQuote map[int]bool
 	out       []Attribution
 	speakers  []speakerRef
-	// prevDirect is the speaker of the previous sentence when it ended with
-	// a direct quote, so that a following quote-only sentence continues it.
-	prevDirect *speakerRef
+	// prevDirect is the last claim of the previous sentence when it was a
+	// direct quote, so that a following quote-only sentence continues it.
+	prevDirect *Attribution
 }
 
 func (st *state) sentence(s *sentence) {
@@ -131,8 +131,7 @@ func (st *state) sentence(s *sentence) {
 	if len(st.out) > before {
 		last := st.out[len(st.out)-1]
 		if last.Claim.Kind == "direct" {
-			ref := st.refOf(last.Claim)
-			st.prevDirect = &ref
+			st.prevDirect = &last
 		}
 	}
 }
@@ -151,8 +150,10 @@ func (st *state) continuation(s *sentence) {
 	if q.e < trimPunctEnd(st.text, s.s, s.e) || q.words < 3 {
 		return
 	}
-	ref := *st.prevDirect
-	st.add(ref, -1, -1, -1, -1, "", q.is, q.ie, "direct", false, s)
+	// the same attribution goes on: same speaker mention and cue
+	p := st.prevDirect
+	ref := st.refOf(p.Claim)
+	st.add(ref, p.SpeakerStart, p.SpeakerEnd, p.CueStart, p.CueEnd, p.Claim.Cue, q.is, q.ie, "direct", p.Claim.Polarity == "negative", s)
 	st.usedQuote[qi] = true
 }
 

@@ -12,6 +12,7 @@ type cueEN struct {
 	neg    bool // denials
 	object bool // takes an addressee before its content (told reporters that)
 	weak   bool // only with a colon, a quotation or "that" after it
+	belief bool // weak, and never with the content before it
 }
 
 var enCues = map[string]cueEN{}
@@ -22,22 +23,19 @@ func init() {
 			enCues[f] = c
 		}
 	}
-	add(cueEN{}, "say", "says", "said", "stress", "stresses", "stressed", "warn", "warns", "warned",
-		"add", "adds", "added", "note", "notes", "noted", "argue", "argues", "argued", "claim", "claims",
-		"claimed", "insist", "insists", "insisted", "explain", "explains", "explained", "acknowledge",
+	add(cueEN{}, "say", "says", "said", "stressed", "warn", "warns", "warned",
+		"add", "adds", "added", "noted", "argue", "argues", "argued", "claimed", "insist", "insists", "insisted", "explain", "explains", "explained", "acknowledge",
 		"acknowledges", "acknowledged", "announce", "announces", "announced", "declare", "declares",
 		"declared", "write", "writes", "wrote", "tweet", "tweets", "tweeted", "reply", "replies",
 		"replied", "respond", "responds", "responded", "suggest", "suggests", "suggested", "admit",
-		"admits", "admitted", "agree", "agrees", "agreed", "confirm", "confirms", "confirmed", "report",
-		"reports", "reported", "predict", "predicts", "predicted", "emphasize", "emphasizes",
+		"admits", "admitted", "agree", "agrees", "agreed", "confirm", "confirms", "confirmed", "reported", "predict", "predicts", "predicted", "emphasize", "emphasizes",
 		"emphasized", "contend", "contends", "contended", "assert", "asserts", "asserted", "allege",
-		"alleges", "alleged", "complain", "complains", "complained", "promise", "promises", "promised",
-		"vow", "vows", "vowed", "pledge", "pledges", "pledged", "state", "stated", "testify",
-		"testified", "repeat", "repeated", "observe", "observes", "observed", "recall", "recalls",
+		"alleges", "alleged", "complain", "complains", "complained", "promised",
+		"vowed", "pledged", "stated", "testify",
+		"testified", "repeated", "observe", "observes", "observed", "recall", "recalls",
 		"recalled", "conclude", "concludes", "concluded", "maintain", "maintains", "maintained",
-		"reiterate", "reiterates", "reiterated", "concede", "concedes", "conceded", "charge", "charged",
-		"boast", "boasted", "boasts", "joke", "joked", "jokes", "quip", "quipped", "posted", "posts",
-		"demand", "demands", "demanded", "propose", "proposed", "proposes", "caution", "cautioned")
+		"reiterate", "reiterates", "reiterated", "concede", "concedes", "conceded", "charged",
+		"boasted", "joked", "quipped", "posted", "demanded", "proposed", "cautioned")
 	add(cueEN{neg: true}, "deny", "denies", "denied")
 	add(cueEN{neg: true, gerund: true}, "denying")
 	add(cueEN{object: true}, "tell", "tells", "told", "urge", "urges", "urged", "remind", "reminds",
@@ -46,7 +44,18 @@ func init() {
 	add(cueEN{gerund: true}, "saying", "adding", "noting", "arguing", "stressing", "warning",
 		"claiming", "insisting", "explaining", "writing", "suggesting", "declaring", "calling",
 		"acknowledging", "emphasizing", "predicting", "promising", "vowing", "tweeting")
-	add(cueEN{weak: true}, "continue", "continues", "continued", "explain")
+	add(cueEN{weak: true}, "continued")
+	// belief, knowledge and evidence verbs count only with a that-clause or
+	// a quotation: "polls show that …", "he believes that …"
+	add(cueEN{weak: true, belief: true}, "think", "thinks", "thought", "believe", "believes", "believed", "know",
+		"knows", "knew", "hope", "hopes", "hoped", "fear", "fears", "feared", "expect", "expects",
+		"expected", "feel", "feels", "felt", "worry", "worries", "worried", "find", "finds", "found",
+		"show", "shows", "showed", "shown", "indicate", "indicates", "indicated", "estimate",
+		"estimates", "estimated", "recognize", "recognizes", "recognized", "realize", "realized",
+		"understand", "understands", "reveal", "reveals", "revealed", "mention", "mentioned", "signal",
+		"signaled", "signals", "hint", "hinted", "conceded", "concede", "predict", "learned", "heard",
+		"read", "insist", "guess", "figure", "figured", "assume", "assumed", "doubt", "doubts",
+		"doubted", "suspect", "suspects", "suspected", "contend", "imply", "implied", "implies")
 }
 
 // words that end a speaker noun phrase when walking left from the cue.
@@ -57,6 +66,8 @@ var enStop = map[string]bool{
 	"although": true, "whom": true, "whether": true, "how": true, "why": true, "to": true, "is": true,
 	"was": true, "are": true, "were": true, "be": true, "been": true, "not": true, "it's": true,
 	"yet": true, "once": true, "until": true, "unless": true, "even": true, "then": true, "said": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true,
+	"sunday": true, "yesterday": true, "today": true, "tonight": true, "earlier": true, "later": true,
 	"says": true, "say": true, "told": true, "there": true, "here": true,
 }
 
@@ -134,116 +145,107 @@ func (st *state) tokText(toks []token, a, b int) string { // inclusive token ran
 func (st *state) enCue(s *sentence, ci, cj, next int) {
 	toks := s.toks
 	word := toks[ci].norm
+	if firstRuneUpper(st.text[toks[ci].s:toks[ci].e]) {
+		return // headlines ("Clinton Calls …") and "Asked whether …"
+	}
 	info := enCues[word]
 	if strings.HasPrefix(word, "call") {
-		info = cueEN{gerund: word == "calling"}
-	}
-	// left speaker
-	k := ci - 1
-	for k >= 0 && toks[k].word && toks[k].q < 0 && enAux[toks[k].norm] {
-		k--
-	}
-	end := k
-	for k >= 0 && toks[k].word && toks[k].q < 0 && !enStop[toks[k].norm] && end-k < 10 {
-		if enPronoun[toks[k].norm] && k < end {
-			break
-		}
-		k--
-	}
-	// keep "who" itself as the source mention (PolNeAR style) but resolve it.
-	if k >= 0 && toks[k].norm == "who" && k == end {
-		k--
-	}
-	spS, spE := k+1, end
-	if toks[ci].e == 0 {
-		return
+		info = cueEN{gerund: word == "calling", object: toks[cj].norm == "on"}
 	}
 	cue := st.tokText(toks, ci, cj)
-	neg := info.neg
-	if info.gerund {
-		spS, spE = -1, -1
+	// left speaker
+	k := ci - 1
+	for k >= 0 && toks[k].word && toks[k].q < 0 && (enAux[toks[k].norm] || isLyAdverb(toks[k].norm)) {
+		k--
 	}
-	if spS <= spE && spS >= 0 {
-		// a speaker must hold a noun-like word
-		if !hasLetter(st.tokText(toks, spS, spE)) {
-			spS, spE = -1, -1
+	spS, spE := -1, -1
+	switch {
+	case info.gerund:
+	case k >= 0 && toks[k].word && toks[k].q < 0:
+		end := k
+		for k >= 0 && toks[k].word && toks[k].q < 0 && !enStop[toks[k].norm] && end-k < 10 {
+			if enPronoun[toks[k].norm] && k < end {
+				break
+			}
+			k--
 		}
+		if k+1 <= end && validSpeakerEN(toks[k+1:end+1]) {
+			spS, spE = k+1, end
+		} else if k+1 <= end {
+			return // "respectfully declined", "In a …": not a speaker
+		}
+	case k > 0 && toks[k].norm == "," && toks[k-1].q < 0 && !isQuoteClose(st, toks[k-1]):
+		spS, spE = st.enAppositive(toks, k)
 	}
 	// inversion: `"…," said Trump` / `…, said a spokesman`
 	inverted := false
 	after := cj + 1
-	if (spS < 0 || spS > spE) && !info.gerund {
+	if spS < 0 && !info.gerund && (ci == 0 || !toks[ci-1].word) {
 		a := cj + 1
 		b := a
-		for b < len(toks) && toks[b].word && toks[b].q < 0 && !enStop[toks[b].norm] && b-a < 8 && toks[b].norm != "in" && toks[b].norm != "on" {
+		for b < len(toks) && toks[b].word && toks[b].q < 0 && !enStop[toks[b].norm] && b-a < 8 && !enPrepStart[toks[b].norm] {
 			b++
 		}
-		prevOK := ci == 0 || !toks[ci-1].word
-		if b > a && prevOK {
+		if b > a && (b == len(toks) || !toks[b].word) {
 			spS, spE = a, b-1
 			inverted = true
 			after = b
-		} else {
-			spS, spE = -1, -1
 		}
 	}
 	// who is the speaker
 	var ref speakerRef
-	haveRef := false
 	spStart, spEnd := -1, -1
-	if spS >= 0 && spS <= spE {
+	switch {
+	case spS >= 0:
 		spStart, spEnd = toks[spS].s, toks[spE].e
 		surface := st.text[spStart:spEnd]
 		low := strings.ToLower(surface)
+		haveRef := false
 		if enPronoun[low] {
 			if low == "who" {
-				// the noun phrase before ", who"
-				if r, ok := st.enBeforeWho(toks, spS); ok {
-					ref, haveRef = r, true
-				}
-			} else if r, ok := st.lastSpeaker(false, false); ok {
-				ref, haveRef = r, true
+				ref, haveRef = st.enBeforeWho(toks, spS)
+			} else {
+				ref, haveRef = st.lastSpeaker(false, false)
 			}
-			if !haveRef {
+		}
+		if !haveRef {
+			if low == "i" || low == "we" || low == "you" || enPronoun[low] {
+				ref = speakerRef{surface: surface}
+			} else {
 				ref = st.explicit(surface, false)
-				haveRef = true
 			}
-		} else if low == "i" || low == "we" || low == "you" {
-			ref = speakerRef{surface: surface}
-			haveRef = true
-		} else {
-			ref = st.explicit(surface, false)
-			haveRef = true
 		}
-	} else if info.gerund {
-		// the speaker of this clause: the last claim of the sentence, or the last speaker
-		if r, ok := st.lastSpeaker(false, false); ok {
-			ref, haveRef = r, true
+	case info.gerund:
+		r, a, b, ok := st.sentenceSpeakerEN(s, ci)
+		if !ok {
+			return
 		}
-	}
-	if !haveRef {
+		ref = r
+		if a >= 0 {
+			spStart, spEnd = toks[a].s, toks[b].e
+		}
+	default:
 		return
 	}
 	// content after the cue
 	p := after
 	if info.object && !inverted {
-		// skip the addressee up to "that", a colon or a quotation
-		for q := p; q < len(toks) && q < p+8; q++ {
-			t := toks[q]
-			if t.norm == "that" || t.norm == ":" || isQuoteOpen(st, t) {
-				p = q
-				break
-			}
-			if t.norm == "." {
-				break
-			}
+		// the addressee: "told reporters", "told CNN's Jake Tapper", "urged him"
+		q := p
+		for q < len(toks) && q < p+6 && toks[q].word && toks[q].q < 0 &&
+			(firstRuneUpper(st.text[toks[q].s:toks[q].e]) || enObject[toks[q].norm]) {
+			q++
 		}
+		p = q
 	}
+	adjunct := false
 	if p < len(toks) && enPrepStart[toks[p].norm] {
-		for q := p; q < len(toks) && q < p+9; q++ {
+		adjunct = true
+		for q := p; q < len(toks) && q < p+12; q++ {
 			t := toks[q]
 			if t.norm == "that" || t.norm == ":" || t.norm == "," || isQuoteOpen(st, t) {
 				p = q
+				adjunct = false
 				break
 			}
 		}
@@ -263,9 +265,12 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 			cEnd = toks[e-1].e
 		}
 	}
-	contentAfter := p < len(toks) && toks[p].s < cEnd && countWords(st.text[toks[p].s:cEnd]) > 0
-	if info.weak && contentAfter && !(isQuoteOpen(st, toks[p]) || (p > 0 && (toks[p-1].norm == ":" || toks[p-1].norm == "that"))) {
-		contentAfter = false
+	contentAfter := !adjunct && p < len(toks) && toks[p].s < cEnd && countWords(st.text[toks[p].s:cEnd]) > 0
+	explicitClause := contentAfter && (isQuoteOpen(st, toks[p]) || (p > 0 && (toks[p-1].norm == ":" || toks[p-1].norm == "that")))
+	if info.weak && !explicitClause {
+		if contentAfter || info.belief {
+			return // belief verbs and "continued" need an explicit clause or quotation
+		}
 	}
 	if !inverted && contentAfter {
 		cs := toks[p].s
@@ -277,7 +282,10 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 				ce = q.e
 			}
 		}
-		st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, cs, ce, "", neg, s)
+		st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, cs, ce, "", info.neg, s)
+		return
+	}
+	if info.gerund {
 		return
 	}
 	// content before the speaker: "…," Trump said / …, said Trump
@@ -305,23 +313,174 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 			}
 		}
 	}
-	if st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, cs, ce, "", neg, s) {
+	if st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, cs, ce, "", info.neg, s) {
 		// `"…," he said, "…"` continues after the speaker
 		q := after
 		if !inverted && spE >= cj {
 			q = spE + 1
 		}
-		for q < len(toks) && (toks[q].norm == "," || toks[q].norm == ":") {
+		for q < len(toks) && (toks[q].norm == "," || toks[q].norm == ":" || toks[q].word && enPrepStart[toks[q].norm] && false) {
 			q++
 		}
 		if q < len(toks) && isQuoteOpen(st, toks[q]) {
 			if qi := quoteStartingAt(st.quotes, toks[q].s); qi >= 0 {
-				st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, st.quotes[qi].s, st.quotes[qi].e, "", neg, s)
+				st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, st.quotes[qi].s, st.quotes[qi].e, "", info.neg, s)
 			}
 		}
 	}
 }
 
+var enFunctionEdge = map[string]bool{
+	"the": true, "a": true, "an": true, "in": true, "of": true, "to": true, "for": true, "with": true,
+	"by": true, "at": true, "on": true, "from": true, "as": true, "than": true, "after": true,
+	"about": true, "into": true, "over": true, "under": true, "like": true, "his": true, "her": true,
+	"their": true, "its": true, "this": true, "these": true, "those": true, "such": true,
+	"don't": true, "doesn't": true, "didn't": true, "won't": true, "can't": true,
+}
+
+// validSpeakerEN rejects noun-less left contexts: a speaker does not end
+// with an article or preposition, start with a preposition or a gerund, or
+// hold a negated auxiliary.
+func validSpeakerEN(ts []token) bool {
+	if len(ts) == 0 {
+		return false
+	}
+	first, last := ts[0].norm, ts[len(ts)-1].norm
+	if enFunctionEdge[last] {
+		return false
+	}
+	switch first {
+	case "in", "of", "to", "for", "with", "by", "at", "on", "from", "as", "than", "after", "about", "into", "over", "under":
+		return false
+	}
+	if strings.HasSuffix(first, "ing") && len(ts) <= 3 && !firstRuneUpper(first) {
+		return false
+	}
+	for _, t := range ts {
+		if strings.HasSuffix(t.norm, "n't") {
+			return false
+		}
+	}
+	return hasLetter(first + last)
+}
+
+var notAdverb = map[string]bool{"family": true, "ally": true, "assembly": true, "july": true, "italy": true,
+	"rally": true, "supply": true, "reply": true, "belly": true, "bully": true, "daily": true, "weekly": true,
+	"monthly": true, "kelly": true, "only": true, "holly": true, "sally": true, "emily": true, "early": true}
+
+func isLyAdverb(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ly") && !notAdverb[w]
+}
+
+// words that may make up the addressee of told/urged/asked.
+var enObject = map[string]bool{
+	"reporters": true, "him": true, "her": true, "them": true, "us": true, "me": true, "the": true,
+	"a": true, "an": true, "journalists": true, "supporters": true, "voters": true, "crowd": true,
+	"audience": true, "lawmakers": true, "congress": true, "senators": true, "members": true,
+	"his": true, "their": true, "its": true, "my": true, "our": true, "listeners": true, "viewers": true,
+	"interviewer": true, "host": true, "radio": true, "television": true, "newspaper": true,
+	"people": true, "everyone": true, "attendees": true, "donors": true, "students": true, "on": true,
+}
+
+// enAppositive reads "Purcell, a Republican, said": the speaker runs from
+// the start of the clause up to the comma at k; leading adverbial phrases
+// ("Still,", "In a statement,") and trailing circumstantial ones
+// ("…, in a brief interview on Saturday,") are left out.
+func (st *state) enAppositive(toks []token, k int) (int, int) {
+	b := k - 1
+	for b >= 0 && k-b < 45 {
+		t := toks[b]
+		if t.q >= 0 || isQuoteClose(st, t) || t.norm == ";" || t.norm == ":" || t.norm == "." {
+			break
+		}
+		if t.word && (t.norm == "that" || t.norm == "because" || t.norm == "while" || t.norm == "if" || t.norm == "although" || t.norm == "though" || t.norm == "whether") {
+			break
+		}
+		b--
+	}
+	// segments between commas
+	type seg struct{ a, z int }
+	var segs []seg
+	a := b + 1
+	for i := b + 1; i <= k; i++ {
+		if toks[i].norm == "," || i == k {
+			if i > a {
+				segs = append(segs, seg{a, i - 1})
+			}
+			a = i + 1
+		}
+	}
+	for len(segs) > 0 && enLeadAdverbial[toks[segs[0].a].norm] {
+		segs = segs[1:]
+	}
+	for len(segs) > 1 && enPrepStart[toks[segs[len(segs)-1].a].norm] {
+		segs = segs[:len(segs)-1]
+	}
+	if len(segs) == 0 {
+		return -1, -1
+	}
+	first, last := segs[0].a, segs[len(segs)-1].z
+	if !toks[first].word || !hasLetter(st.tokText(toks, first, last)) {
+		return -1, -1
+	}
+	return first, last
+}
+
+var enLeadAdverbial = map[string]bool{
+	"in": true, "on": true, "at": true, "after": true, "before": true, "during": true, "still": true,
+	"meanwhile": true, "however": true, "instead": true, "later": true, "now": true, "yet": true,
+	"but": true, "and": true, "also": true, "separately": true, "earlier": true, "last": true,
+	"for": true, "with": true, "from": true, "speaking": true, "asked": true, "then": true,
+	"indeed": true, "overall": true, "similarly": true, "today": true, "yesterday": true, "since": true,
+	"as": true, "when": true, "by": true, "under": true, "over": true, "of": true, "like": true,
+	"unlike": true, "despite": true, "although": true, "so": true, "thus": true, "moreover": true,
+	"furthermore": true, "nonetheless": true, "nevertheless": true, "still,": true, "again": true,
+}
+
+// sentenceSpeakerEN finds who speaks in a participle clause ("…, adding
+// that …"): the speaker of an earlier claim of the sentence, else the
+// sentence's subject when it is a name or a pronoun ("Trump attacked
+// Clinton, saying …"), else the last speaker of the article. a and b are the
+// tokens of the subject when it is written in the sentence, else -1.
+func (st *state) sentenceSpeakerEN(s *sentence, ci int) (speakerRef, int, int, bool) {
+	for i := len(st.out) - 1; i >= 0; i-- {
+		at := st.out[i]
+		if at.Claim.Start >= s.s && at.CueStart < s.toks[ci].s {
+			return st.refOf(at.Claim), -1, -1, true
+		}
+		if at.Claim.Start < s.s {
+			break
+		}
+	}
+	toks := s.toks
+	a := 0
+	for a < ci && !toks[a].word {
+		a++
+	}
+	b := a
+	for b < ci && toks[b].word && toks[b].q < 0 && (firstRuneUpper(st.text[toks[b].s:toks[b].e]) ||
+		b > a && (toks[b].norm == "of" || toks[b].norm == "the")) && b-a < 6 {
+		b++
+	}
+	if b > a && b < ci && enLeadAdverbial[toks[a].norm] {
+		b = a // "In a statement, …"
+	}
+	if b > a && b < ci {
+		surface := st.tokText(toks, a, b-1)
+		low := strings.ToLower(surface)
+		switch {
+		case low == "he" || low == "she" || low == "they":
+			if r, ok := st.lastSpeaker(false, false); ok {
+				return r, a, b - 1, true
+			}
+		case low == "i" || low == "we" || low == "it" || low == "but" || low == "and" || low == "the":
+		default:
+			return st.explicit(surface, false), a, b - 1, true
+		}
+	}
+	r, ok := st.lastSpeaker(false, false)
+	return r, -1, -1, ok
+}
 // enBeforeWho resolves "X, who said" to X.
 func (st *state) enBeforeWho(toks []token, who int) (speakerRef, bool) {
 	k := who - 1

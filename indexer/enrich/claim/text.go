@@ -58,6 +58,17 @@ func findQuotes(text string) []quote {
 func appendParaQuotes(out []quote, text string, ps, pe int) []quote {
 	i := ps
 	for i < pe {
+		// '' … '' (the New York Times' double quotes)
+		if strings.HasPrefix(text[i:pe], "''") && (i == ps || !isWordRuneBefore(text, ps, i)) {
+			if end := strings.Index(text[i+2:pe], "''"); end > 0 {
+				end += i + 2
+				q := quote{s: i, e: end + 2, is: i + 2, ie: end}
+				q.words = countWords(text[q.is:q.ie])
+				out = append(out, q)
+				i = end + 2
+				continue
+			}
+		}
 		r, n := utf8.DecodeRuneInString(text[i:pe])
 		closing, ok := quotePairs[r]
 		if !ok || !opensQuote(text, ps, i, r, n) {
@@ -115,6 +126,11 @@ func opensQuote(text string, ps, i int, r rune, n int) bool {
 	}
 	prev, _ := utf8.DecodeLastRuneInString(text[ps:i])
 	return !isWordRune(prev)
+}
+
+func isWordRuneBefore(text string, ps, i int) bool {
+	prev, _ := utf8.DecodeLastRuneInString(text[ps:i])
+	return isWordRune(prev)
 }
 
 func closesSingle(text string, j, pe int) bool {
@@ -284,6 +300,13 @@ func tokenize(text string, s, e int, quotes []quote, lang string) []token {
 					}
 				}
 				break
+			}
+		}
+		// "Mr." and initials keep their period so that names stay whole
+		if word && lang != "ar" && j < e && text[j] == '.' {
+			w := strings.ToLower(text[i:j])
+			if abbrev[w] || utf8.RuneCountInString(w) == 1 && unicode.IsUpper(r) {
+				j++
 			}
 		}
 		for qi < len(quotes) && quotes[qi].e <= i {

@@ -210,12 +210,8 @@ func scorePolNEAR(ctx context.Context, x *claim.Extractor, arts []polArticle) (e
 			return sc, err
 		}
 		sc.articles++
-		atts := x.Attributions(a.name, a.text, "en", a.published)
 		toks := wordTokens(a.text)
-		predSets := make([]map[int]bool, len(atts))
-		for i, at := range atts {
-			predSets[i] = tokenSet(toks, []span{{at.Claim.Start, at.Claim.End}})
-		}
+		atts, predSets := groupByCue(toks, x.Attributions(a.name, a.text, "en", a.published))
 		goldSets := make([]map[int]bool, len(a.attrs))
 		speech := make([]bool, len(a.attrs))
 		for j, g := range a.attrs {
@@ -323,4 +319,27 @@ func sourceMatches(text string, toks []span, at claim.Attribution, g goldAttr) b
 		}
 	}
 	return false
+}
+
+// groupByCue joins the claims that share one cue ("…," he said. "…") into
+// one attribution, which is how PolNeAR marks a quotation interrupted by
+// its reporting clause: one attribution whose content has several pieces.
+func groupByCue(toks []span, atts []claim.Attribution) ([]claim.Attribution, []map[int]bool) {
+	var out []claim.Attribution
+	var sets []map[int]bool
+	byCue := map[[2]int]int{}
+	for _, at := range atts {
+		set := tokenSet(toks, []span{{at.Claim.Start, at.Claim.End}})
+		key := [2]int{at.CueStart, at.CueEnd}
+		if i, ok := byCue[key]; ok && at.CueStart >= 0 {
+			for k := range set {
+				sets[i][k] = true
+			}
+			continue
+		}
+		byCue[key] = len(out)
+		out = append(out, at)
+		sets = append(sets, set)
+	}
+	return out, sets
 }
