@@ -481,6 +481,7 @@ func (st *state) sentenceSpeakerEN(s *sentence, ci int) (speakerRef, int, int, b
 	r, ok := st.lastSpeaker(false, false)
 	return r, -1, -1, ok
 }
+
 // enBeforeWho resolves "X, who said" to X.
 func (st *state) enBeforeWho(toks []token, who int) (speakerRef, bool) {
 	k := who - 1
