@@ -153,6 +153,11 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("extract: %s: %w", pageURL, ErrNoBody)
 	}
 
+	// Pages are not always valid UTF-8 and the parser passes bad bytes through.
+	for _, p := range []*string{&res.Title, &res.Body, &res.Author, &res.Published, &res.Updated, &res.CanonicalURL} {
+		*p = strings.ToValidUTF8(*p, "\uFFFD")
+	}
+
 	// Language: the page's declaration first, the body's script otherwise.
 	if lang := declaredLang(doc, ld.lang); lang != "" {
 		res.Lang = lang

@@ -1,0 +1,258 @@
+package extract
+
+import (
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+func readPage(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "pages", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestExtractFields(t *testing.T) {
+	tests := []struct {
+		name, file, url string
+		opts            Options
+		want            Result
+		bodyHas         []string
+		bodyLacks       []string
+	}{
+		{
+			name: "generic English page with metadata",
+			file: "en-meta.html",
+			url:  "https://news.example.com/world/mediators?utm_source=x",
+			want: Result{
+				Title:        "Mediators meet in Cairo to push the Gaza truce forward",
+				Author:       "Jane Example, Omar Sample",
+				Published:    "2025-11-02T08:15:00Z",
+				Updated:      "2025-11-02T11:40:00Z",
+				Lang:         "en",
+				CanonicalURL: "https://news.example.com/world/mediators-meet-cairo?ref=home",
+				Methods: map[string]string{"title": MethodJSONLD, "author": MethodJSONLD, "published": MethodMeta,
+					"updated": MethodMeta, "lang": MethodHTMLLang, "canonical_url": MethodCanonical, "body": MethodTrafilatura},
+			},
+			bodyHas:   []string{"Egyptian, Qatari and Turkish officials", "within ten days."},
+			bodyLacks: []string{"Related stories", "Aid convoys", "Facebook", "Copyright", "Mediators meet in Cairo to push"},
+		},
+		{
+			name: "site selectors take precedence",
+			file: "ar-selectors.html",
+			url:  "https://ar.example.com/n/1?utm_campaign=x&id=5&gclid=9",
+			opts: Options{Selectors: &Selectors{Title: ".hdr .ttl", Body: ".txt p", Published: ".pub@data-time", Author: ".writer-name"}},
+			want: Result{
+				Title:        "الوسطاء يجتمعون في القاهرة لبحث المرحلة الثانية",
+				Author:       "سارة الخطيب",
+				Published:    "2025-11-03T10:00:00+02:00",
+				Lang:         "ar",
+				CanonicalURL: "https://ar.example.com/n/1?id=5",
+				Methods: map[string]string{"title": MethodSelector, "author": MethodSelector, "published": MethodSelector,
+					"lang": MethodScript, "canonical_url": MethodPageURL, "body": MethodSelector},
+			},
+			bodyHas:   []string{"اجتمع ممثلو مصر وقطر وتركيا", "\n\nوقال دبلوماسي مطلع"},
+			bodyLacks: []string{"نص خارج المقال"},
+		},
+		{
+			name: "selectors that match nothing fall back",
+			file: "en-meta.html",
+			url:  "https://news.example.com/world/mediators",
+			opts: Options{Selectors: &Selectors{Title: ".nope", Body: "div.missing p", Published: "span.none@datetime"}},
+			want: Result{
+				Title:     "Mediators meet in Cairo to push the Gaza truce forward",
+				Published: "2025-11-02T08:15:00Z",
+			},
+			bodyHas: []string{"Egyptian, Qatari and Turkish officials"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Extract(readPage(t, tt.file), tt.url, tt.opts)
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			check := func(field, got, want string) {
+				if want != "" && got != want {
+					t.Errorf("%s = %q, want %q", field, got, want)
+				}
+			}
+			check("Title", got.Title, tt.want.Title)
+			check("Author", got.Author, tt.want.Author)
+			check("Published", got.Published, tt.want.Published)
+			check("Updated", got.Updated, tt.want.Updated)
+			check("Lang", got.Lang, tt.want.Lang)
+			check("CanonicalURL", got.CanonicalURL, tt.want.CanonicalURL)
+			for field, m := range tt.want.Methods {
+				if got.Methods[field] != m {
+					t.Errorf("Methods[%s] = %q, want %q", field, got.Methods[field], m)
+				}
+			}
+			if tt.opts.Selectors != nil && tt.want.Methods == nil {
+				for field, m := range got.Methods {
+					if m == MethodSelector {
+						t.Errorf("Methods[%s] = selector although its selector matched nothing", field)
+					}
+				}
+			}
+			for _, s := range tt.bodyHas {
+				if !strings.Contains(got.Body, s) {
+					t.Errorf("body lacks %q:\n%s", s, got.Body)
+				}
+			}
+			for _, s := range tt.bodyLacks {
+				if strings.Contains(got.Body, s) {
+					t.Errorf("body contains %q:\n%s", s, got.Body)
+				}
+			}
+		})
+	}
+}
+
+func TestExtractNoBody(t *testing.T) {
+	const u = "http://example.org/section/world"
+	_, err := Extract(readPage(t, "nobody.html"), u, Options{})
+	if !errors.Is(err, ErrNoBody) {
+		t.Fatalf("err = %v, want ErrNoBody", err)
+	}
+	if want := "extract: " + u + ": no article body found"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+func TestCleanURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://a.example/x?utm_source=a&utm_medium=b", "https://a.example/x"},
+		{"https://a.example/x?id=3&fbclid=z&page=2#c", "https://a.example/x?id=3&page=2"},
+		{"https://a.example/x?GCLID=1&UTM_Term=q&q=%D8%BA%D8%B2%D8%A9", "https://a.example/x?q=%D8%BA%D8%B2%D8%A9"},
+		{"https://a.example/x", "https://a.example/x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			u, err := url.Parse(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := CleanURL(u); got != tt.want {
+				t.Errorf("CleanURL = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSplitSelector(t *testing.T) {
+	tests := []struct{ in, css, attr string }{
+		{"time[datetime]@datetime", "time[datetime]", "datetime"},
+		{"h1.title", "h1.title", ""},
+		{"meta[name=author] @content", "meta[name=author]", "content"},
+		{"a[href='x@y']", "a[href='x@y']", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			css, attr := splitSelector(tt.in)
+			if css != tt.css || attr != tt.attr {
+				t.Errorf("splitSelector = %q, %q; want %q, %q", css, attr, tt.css, tt.attr)
+			}
+		})
+	}
+}
+
+// words is a bag of word tokens, for scoring a body against its expected text.
+func words(s string) map[string]int {
+	out := map[string]int{}
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		out[w]++
+	}
+	return out
+}
+
+func tokenF1(want, got string) float64 {
+	w, g := words(want), words(got)
+	var tp, nw, ng int
+	for k, c := range w {
+		nw += c
+		tp += min(c, g[k])
+	}
+	for _, c := range g {
+		ng += c
+	}
+	if tp == 0 {
+		return 0
+	}
+	p, r := float64(tp)/float64(ng), float64(tp)/float64(nw)
+	return 2 * p * r / (p + r)
+}
+
+// TestArabicLayouts checks every page of our Arabic layout set: related
+// lists, tickers, comments and share bars must stay out of the body.
+func TestArabicLayouts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "arabic", "*.html"))
+	if err != nil || len(files) < 30 {
+		t.Fatalf("want at least 30 Arabic pages, found %d (%v)", len(files), err)
+	}
+	var sum float64
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".html")
+		t.Run(name, func(t *testing.T) {
+			page, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".html") + ".txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Extract(page, "https://example.org/ar/"+name, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Lang != "ar" {
+				t.Errorf("Lang = %q, want ar", got.Lang)
+			}
+			f1 := tokenF1(string(want), got.Body)
+			sum += f1
+			if f1 < 0.9 {
+				t.Errorf("token F1 %.3f < 0.9; body:\n%s", f1, got.Body)
+			}
+		})
+	}
+	if mean := sum / float64(len(files)); mean < 0.95 {
+		t.Errorf("mean token F1 %.3f < 0.95", mean)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, name := range []string{"en-meta.html", "ar-selectors.html", "nobody.html"} {
+		f.Add(readPage(f, name), ".txt p")
+	}
+	f.Add([]byte("<html><body><p>"+strings.Repeat("نص عربي قصير ", 20)+"</p></body></html>"), "")
+	f.Add([]byte("<table><tr><td><div><br>\xff\xfe<a>x</a></div></td></tr></table>"), "time@datetime")
+	f.Add([]byte(strings.Repeat("<div>", 2000)+"deep"), "[[bad")
+	f.Fuzz(func(t *testing.T, page []byte, body string) {
+		opts := Options{Selectors: &Selectors{Body: body, Title: body, Published: body + "@datetime"}}
+		r, err := Extract(page, "https://example.org/p?utm_source=f", opts)
+		if err != nil {
+			if !errors.Is(err, ErrNoBody) && !strings.HasPrefix(err.Error(), "extract: ") {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		for field, v := range map[string]string{"Title": r.Title, "Body": r.Body, "Author": r.Author,
+			"Published": r.Published, "Updated": r.Updated, "Lang": r.Lang, "CanonicalURL": r.CanonicalURL} {
+			if !utf8.ValidString(v) {
+				t.Fatalf("%s is not valid UTF-8: %q", field, v)
+			}
+		}
+		if r.Methods["body"] == "" {
+			t.Fatal("body method not recorded")
+		}
+	})
+}
