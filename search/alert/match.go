@@ -1,0 +1,674 @@
+package alert
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/arabic"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// maxClaimsPerAlert keeps one webhook body small.
+const maxClaimsPerAlert = 20
+
+// Alert is one story matched by one subscription: what the webhook body
+// and the Atom entry say.
+type Alert struct {
+	ID               string           `json:"id"`
+	SubscriptionID   string           `json:"subscription_id"`
+	SubscriptionName string           `json:"subscription_name"`
+	Created          time.Time        `json:"created"`
+	Story            Story            `json:"story"`
+	Claims           []document.Claim `json:"claims"`
+}
+
+// Story is the matched story cluster: the batch's documents of it.
+type Story struct {
+	ClusterID string     `json:"cluster_id"`
+	Documents []StoryDoc `json:"documents"`
+}
+
+// StoryDoc is one article of a story.
+type StoryDoc struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Source    string    `json:"source"`
+	Lang      string    `json:"lang"`
+	Published time.Time `json:"published"`
+}
+
+type compiled struct {
+	sub      Subscription
+	text     query.Query // nil: no text condition
+	speakers map[string]bool
+}
+
+type compiledSet struct {
+	subs       []*compiled
+	claimsText bool // some claims-only subscription has text
+	docText    bool // some article subscription has text
+}
+
+func (s *Service) compiledSubs(ctx context.Context) (*compiledSet, error) {
+	s.mu.RLock()
+	cs := s.cache
+	s.mu.RUnlock()
+	if cs != nil {
+		return cs, nil
+	}
+	subs, err := s.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs = &compiledSet{}
+	for _, sub := range subs {
+		cs.subs = append(cs.subs, s.compile(sub))
+		if sub.Query != "" {
+			if sub.ClaimsOnly {
+				cs.claimsText = true
+			} else {
+				cs.docText = true
+			}
+		}
+	}
+	s.mu.Lock()
+	s.cache = cs
+	s.mu.Unlock()
+	return cs, nil
+}
+
+func (s *Service) compile(sub Subscription) *compiled {
+	c := &compiled{sub: sub}
+	if sub.Query != "" {
+		c.text = textQuery(s.mapping, sub.Query, sub.Lang)
+		if c.text == nil {
+			c.text = bleve.NewMatchNoneQuery()
+		}
+	}
+	if len(sub.Speaker) > 0 {
+		c.speakers = map[string]bool{}
+		for _, id := range sub.Speaker {
+			c.speakers[id] = true
+		}
+	}
+	return c
+}
+
+// hit is one matched article of a batch with the claims to report.
+type hit struct {
+	doc    int
+	claims []document.Claim
+}
+
+// batchView is what every subscription of one batch is evaluated against.
+type batchView struct {
+	docs    []document.Article
+	byID    map[string]int
+	textIdx bleve.Index // articles (main index or in-memory batch index)
+	claims  bleve.Index // claim texts of the batch, in memory; nil if unneeded
+}
+
+// OnBatch matches a committed batch against every subscription and
+// records new alerts with their outbox entries in one bbolt transaction.
+// The indexer calls it after each committed batch.
+func (s *Service) OnBatch(ctx context.Context, batch []document.Article) error {
+	_, err := s.onBatch(ctx, batch)
+	return err
+}
+
+// onBatch returns the number of new alerts.
+func (s *Service) onBatch(ctx context.Context, batch []document.Article) (int, error) {
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	cs, err := s.compiledSubs(ctx)
+	if err != nil || len(cs.subs) == 0 {
+		return 0, err
+	}
+	s.matchMu.Lock()
+	defer s.matchMu.Unlock()
+	view, closeView, err := s.view(ctx, batch, cs)
+	if err != nil {
+		return 0, err
+	}
+	defer closeView()
+	hits, err := s.matchAll(ctx, view, cs)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.record(ctx, view, cs, hits)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		s.logger.Info("alerts matched", "docs", len(view.docs), "subscriptions", len(cs.subs), "alerts", n)
+		s.notify()
+	}
+	return n, nil
+}
+
+func (s *Service) view(ctx context.Context, batch []document.Article, cs *compiledSet) (*batchView, func(), error) {
+	v := &batchView{byID: make(map[string]int, len(batch))}
+	for _, a := range batch {
+		if i, ok := v.byID[a.ID]; ok {
+			v.docs[i] = a // the later version of an article put twice wins
+			continue
+		}
+		v.byID[a.ID] = len(v.docs)
+		v.docs = append(v.docs, a)
+	}
+	var closers []func()
+	closeAll := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	if cs.docText {
+		if s.opts.Strategy == MatchIndex {
+			v.textIdx = s.opts.Index.Index()
+		} else {
+			idx, err := s.memIndex(ctx, v.docs, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			v.textIdx = idx
+			closers = append(closers, func() { idx.Close() })
+		}
+	}
+	if cs.claimsText {
+		var claims []document.Claim
+		for _, a := range v.docs {
+			claims = append(claims, a.Claims...)
+		}
+		if len(claims) > 0 {
+			idx, err := s.memIndex(ctx, v.docs, claims)
+			if err != nil {
+				closeAll()
+				return nil, nil, err
+			}
+			v.claims = idx
+			closers = append(closers, func() { idx.Close() })
+		}
+	}
+	return v, closeAll, nil
+}
+
+// memIndex indexes docs (or, when claims is not nil, the claims' texts
+// under claimKey ids) with the main index's mapping, so text analysis is
+// the same as the main index's.
+func (s *Service) memIndex(ctx context.Context, docs []document.Article, claims []document.Claim) (bleve.Index, error) {
+	idx, err := bleve.NewMemOnly(s.mapping)
+	if err != nil {
+		return nil, fmt.Errorf("alert: memory index: %w", err)
+	}
+	b := idx.NewBatch()
+	if claims == nil {
+		for _, a := range docs {
+			if err := b.Index(a.ID, textDoc(a.Lang, a.Title, a.Body)); err != nil {
+				idx.Close()
+				return nil, fmt.Errorf("alert: memory index: %w", err)
+			}
+		}
+	} else {
+		for i, c := range claims {
+			if err := b.Index(claimKey(c, i), textDoc(claimLang(c, docs), "", c.Text)); err != nil {
+				idx.Close()
+				return nil, fmt.Errorf("alert: memory index: %w", err)
+			}
+		}
+	}
+	if err := ctxErr(ctx); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("alert: memory index: %w", err)
+	}
+	return idx, nil
+}
+
+func claimKey(c document.Claim, i int) string { return fmt.Sprintf("%s#%d", c.DocID, i) }
+
+func claimLang(c document.Claim, docs []document.Article) string {
+	if c.Lang != "" {
+		return c.Lang
+	}
+	for _, a := range docs {
+		if a.ID == c.DocID {
+			return a.Lang
+		}
+	}
+	return ""
+}
+
+// textDoc mirrors the main index's text fields (indexer.TextFields): an
+// article's text goes to its language's fields, English when unknown.
+func textDoc(lang, title, body string) map[string]any {
+	if _, ok := indexer.TextFields[lang]; !ok {
+		lang = document.LangEnglish
+	}
+	d := map[string]any{indexer.FieldLang: lang}
+	for _, f := range indexer.TextFields[lang] {
+		if f.IsBody() {
+			d[f.Name] = body
+		} else if title != "" {
+			d[f.Name] = title
+		}
+	}
+	return d
+}
+
+// matchAll evaluates every subscription, spread over the CPUs.
+func (s *Service) matchAll(ctx context.Context, v *batchView, cs *compiledSet) ([][]hit, error) {
+	out := make([][]hit, len(cs.subs))
+	errs := make([]error, len(cs.subs))
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(cs.subs))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(cs.subs) || ctx.Err() != nil {
+					return
+				}
+				out[i], errs[i] = s.match(ctx, v, cs.subs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("alert: match subscription %q: %w", cs.subs[i].sub.Name, err)
+		}
+	}
+	return out, nil
+}
+
+// match evaluates one subscription: the cheap filters (lang, source,
+// entities, speaker) first in Go, then the text on the survivors only.
+func (s *Service) match(ctx context.Context, v *batchView, c *compiled) ([]hit, error) {
+	sub := c.sub
+	var cand []int
+	for i, a := range v.docs {
+		if sub.Lang != "" && a.Lang != sub.Lang {
+			continue
+		}
+		if sub.Source != "" && a.Source != sub.Source {
+			continue
+		}
+		if !mentionsAll(a, sub.Entities) {
+			continue
+		}
+		if c.speakers != nil && !hasSpeaker(a, c.speakers) {
+			continue
+		}
+		cand = append(cand, i)
+	}
+	if len(cand) == 0 {
+		return nil, nil
+	}
+	if sub.ClaimsOnly {
+		return s.matchClaims(ctx, v, c, cand)
+	}
+	if c.text != nil {
+		ids := make([]string, len(cand))
+		for k, i := range cand {
+			ids[k] = v.docs[i].ID
+		}
+		found, err := searchIDs(ctx, v.textIdx, c.text, ids)
+		if err != nil {
+			return nil, err
+		}
+		kept := cand[:0]
+		for _, i := range cand {
+			if found[v.docs[i].ID] {
+				kept = append(kept, i)
+			}
+		}
+		cand = kept
+	}
+	hits := make([]hit, 0, len(cand))
+	for _, i := range cand {
+		var claims []document.Claim
+		for _, cl := range v.docs[i].Claims {
+			if c.speakers == nil || c.speakers[cl.SpeakerID] {
+				claims = append(claims, cl)
+			}
+		}
+		hits = append(hits, hit{doc: i, claims: claims})
+	}
+	return hits, nil
+}
+
+func (s *Service) matchClaims(ctx context.Context, v *batchView, c *compiled, cand []int) ([]hit, error) {
+	type ref struct {
+		doc   int
+		claim document.Claim
+	}
+	var refs []ref
+	var ids []string
+	isCand := make([]bool, len(v.docs))
+	for _, i := range cand {
+		isCand[i] = true
+	}
+	n := 0 // claim keys count over the whole batch, as memIndex numbers them
+	for i, a := range v.docs {
+		for _, cl := range a.Claims {
+			k := claimKey(cl, n)
+			n++
+			if !isCand[i] || (c.speakers != nil && !c.speakers[cl.SpeakerID]) {
+				continue
+			}
+			refs = append(refs, ref{doc: i, claim: cl})
+			ids = append(ids, k)
+		}
+	}
+	keep := make([]bool, len(refs))
+	for k := range keep {
+		keep[k] = true
+	}
+	if c.text != nil && len(ids) > 0 {
+		if v.claims == nil {
+			return nil, nil
+		}
+		found, err := searchIDs(ctx, v.claims, c.text, ids)
+		if err != nil {
+			return nil, err
+		}
+		for k, id := range ids {
+			keep[k] = found[id]
+		}
+	}
+	var hits []hit
+	at := map[int]int{}
+	for k, r := range refs {
+		if !keep[k] {
+			continue
+		}
+		j, ok := at[r.doc]
+		if !ok {
+			j = len(hits)
+			at[r.doc] = j
+			hits = append(hits, hit{doc: r.doc})
+		}
+		hits[j].claims = append(hits[j].claims, r.claim)
+	}
+	return hits, nil
+}
+
+// searchIDs returns which of ids match q in idx.
+func searchIDs(ctx context.Context, idx bleve.Index, q query.Query, ids []string) (map[string]bool, error) {
+	scoped := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q)
+	req := bleve.NewSearchRequestOptions(scoped, len(ids), 0, false)
+	req.Score = "none"
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		found[h.ID] = true
+	}
+	return found, nil
+}
+
+func mentionsAll(a document.Article, ids []string) bool {
+	for _, id := range ids {
+		ok := false
+		for _, e := range a.Entities {
+			if e.ID == id {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func hasSpeaker(a document.Article, speakers map[string]bool) bool {
+	for _, c := range a.Claims {
+		if speakers[c.SpeakerID] {
+			return true
+		}
+	}
+	return false
+}
+
+// storyKeys are the keys under which an article's story is remembered per
+// subscription: its id (re-ingests and updates), its cluster when known,
+// else its normalized body and title (reprints of one wire story). The
+// first key names the story.
+func storyKeys(a document.Article) []string {
+	var keys []string
+	if a.ClusterID != "" {
+		keys = append(keys, "c:"+a.ClusterID)
+	} else {
+		if body := fold(a.Body); len([]rune(body)) >= 40 {
+			keys = append(keys, "b:"+shortHash(body))
+		}
+		if title := fold(a.Title); len(strings.Fields(title)) >= 4 {
+			keys = append(keys, "t:"+shortHash(title))
+		}
+	}
+	return append(keys, "d:"+a.ID)
+}
+
+// fold reduces text to its normalized words, so that punctuation,
+// diacritics and spacing differences between outlets do not matter.
+func fold(s string) string {
+	s = arabic.Normalize(s)
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	}), " ")
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:12])
+}
+
+func storyID(key string) string {
+	switch {
+	case strings.HasPrefix(key, "c:"):
+		return key[2:]
+	case strings.HasPrefix(key, "d:"):
+		return "doc-" + key[2:]
+	}
+	return "content-" + key[2:]
+}
+
+// record writes, in one transaction, the alerts of every subscription
+// with their seen keys and outbox entries.
+func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hits [][]hit) (int, error) {
+	now := s.opts.Now().UTC()
+	total := 0
+	for _, h := range hits {
+		total += len(h)
+	}
+	if total == 0 {
+		return 0, nil
+	}
+	if err := ctxErr(ctx); err != nil {
+		return 0, err
+	}
+	made := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		made = 0
+		seen := tx.Bucket(bucketSeen)
+		for si, hs := range hits {
+			if len(hs) == 0 {
+				continue
+			}
+			sub := cs.subs[si].sub
+			// Reread: a 410 may have disabled a target since the cache was built.
+			if cur, found, err := lookup(tx, sub.ID); err != nil {
+				return err
+			} else if !found {
+				continue
+			} else {
+				sub = cur
+			}
+			var stories []*Alert
+			group := map[string]*Alert{}
+			for _, h := range hs {
+				a := v.docs[h.doc]
+				keys := storyKeys(a)
+				var old []byte
+				for _, k := range keys {
+					if old = seen.Get(subKey(sub.ID, k)); old != nil {
+						break
+					}
+				}
+				if old != nil {
+					// Already alerted: remember this version's keys too.
+					for _, k := range keys {
+						if err := seen.Put(subKey(sub.ID, k), old); err != nil {
+							return err
+						}
+					}
+					continue
+				}
+				var al *Alert
+				for _, k := range keys {
+					if al = group[k]; al != nil {
+						break
+					}
+				}
+				if al == nil {
+					al = &Alert{
+						ID:               alertID(sub.ID, keys[0]),
+						SubscriptionID:   sub.ID,
+						SubscriptionName: sub.Name,
+						Created:          now,
+						Story:            Story{ClusterID: storyID(keys[0])},
+						Claims:           []document.Claim{},
+					}
+					stories = append(stories, al)
+				}
+				for _, k := range keys {
+					group[k] = al
+				}
+				al.Story.Documents = append(al.Story.Documents, StoryDoc{
+					ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang, Published: a.Published,
+				})
+				for _, c := range h.claims {
+					if len(al.Claims) < maxClaimsPerAlert {
+						al.Claims = append(al.Claims, c)
+					}
+				}
+			}
+			for _, al := range stories {
+				for k, g := range group {
+					if g == al {
+						if err := seen.Put(subKey(sub.ID, k), []byte(al.ID)); err != nil {
+							return err
+						}
+					}
+				}
+				if err := s.putAlert(tx, sub, al, now); err != nil {
+					return err
+				}
+				made++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("alert: record matches: %w", err)
+	}
+	return made, nil
+}
+
+func alertID(subID, key string) string {
+	sum := sha256.Sum256([]byte(subID + "\x00" + key))
+	return "msg_" + hex.EncodeToString(sum[:13])
+}
+
+// putAlert stores the alert and one pending delivery per live webhook.
+func (s *Service) putAlert(tx *bolt.Tx, sub Subscription, al *Alert, now time.Time) error {
+	ab := tx.Bucket(bucketAlerts)
+	seq, err := ab.NextSequence()
+	if err != nil {
+		return err
+	}
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], seq)
+	data, err := json.Marshal(al)
+	if err != nil {
+		return err
+	}
+	if err := ab.Put(subKey(sub.ID, hex.EncodeToString(k[:])), data); err != nil {
+		return err
+	}
+	body, err := json.Marshal(payloadOf(sub, al))
+	if err != nil {
+		return err
+	}
+	for i, w := range sub.Webhooks {
+		if w.Disabled {
+			continue
+		}
+		id := al.ID
+		if i > 0 {
+			id = fmt.Sprintf("%s_%d", al.ID, i)
+		}
+		d := Delivery{
+			ID: id, SubscriptionID: sub.ID, AlertID: al.ID, URL: w.URL, SecretEnv: w.SecretEnv,
+			Status: StatusPending, Created: now, NextAttempt: now, Body: body,
+		}
+		if err := putDelivery(tx, &d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Payload is the JSON body of a webhook delivery.
+type Payload struct {
+	Type         string           `json:"type"`
+	Subscription PayloadSub       `json:"subscription"`
+	Story        Story            `json:"story"`
+	Claims       []document.Claim `json:"claims"`
+}
+
+// PayloadSub names the subscription in a Payload.
+type PayloadSub struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// PayloadType is the type of every alert body.
+const PayloadType = "mirsad.alert"
+
+func payloadOf(sub Subscription, al *Alert) Payload {
+	return Payload{Type: PayloadType, Subscription: PayloadSub{ID: sub.ID, Name: sub.Name}, Story: al.Story, Claims: al.Claims}
+}
