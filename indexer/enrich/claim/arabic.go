@@ -54,6 +54,9 @@ func init() {
 		{lemma: "زعم", masc: []string{"زعم", "زعموا", "يزعم"}, fem: []string{"زعمت", "تزعم"}, partM: []string{"زاعما"}},
 		{lemma: "ختم", weak: true, masc: []string{"ختم", "اختتم"}, fem: []string{"ختمت", "اختتمت"}},
 		{lemma: "استدرك", masc: []string{"استدرك"}, fem: []string{"استدركت"}, partM: []string{"مستدركا"}},
+		{lemma: "وصف", weak: true, masc: []string{"وصف", "وصفوا", "يصف"}, fem: []string{"وصفت", "تصف"}, partM: []string{"واصفا"}, partF: []string{"واصفة"}},
+		{lemma: "اتهم", weak: true, masc: []string{"اتهم", "اتهموا", "يتهم"}, fem: []string{"اتهمت", "تتهم"}, partM: []string{"متهما"}, partF: []string{"متهمة"}},
+		{lemma: "ناشد", masc: []string{"ناشد", "ناشدوا", "يناشد"}, fem: []string{"ناشدت", "تناشد"}, partM: []string{"مناشدا"}},
 		{lemma: "تعهد", prep: "ب", masc: []string{"تعهد", "تعهدوا", "يتعهد"}, fem: []string{"تعهدت", "تتعهد"}},
 	}
 	for _, v := range verbs {
@@ -127,16 +130,16 @@ var arCut = map[string]bool{
 }
 
 // clitic channel words starting with ل: "لوكالة", "للصحفيين", "لقناة".
-var arLamChannel = []string{"ل", "لوكاله", "لقناه", "لصحيفه", "لموقع", "لشبكه", "لتلفزيون", "لاذاعه", "لوسائل", "لمراسل", "لوكالات", "لـ"}
+var arLamChannel = []string{"لوكالة", "لقناة", "لصحيفة", "لموقع", "لشبكة", "لتلفزيون", "لإذاعة", "لوسائل", "لمراسل", "لوكالات"}
 
 func arIsCut(w string) bool {
 	if arCut[w] {
 		return true
 	}
-	if strings.HasPrefix(w, "لل") && len(w) > len("لل") {
-		return true
+	if w == "ل" || strings.HasPrefix(w, "لل") && len(w) > len("لل") {
+		return true // لـ«القاهرة الإخبارية», للصحفيين
 	}
-	for _, p := range arLamChannel[1:] {
+	for _, p := range arLamChannel {
 		if strings.HasPrefix(w, p) {
 			return true
 		}
@@ -214,6 +217,9 @@ func (st *state) arabicSentence(s *sentence) {
 		if !ok {
 			continue
 		}
+		if i > 0 && (toks[i-1].norm == "عدم" || toks[i-1].norm == "دون") {
+			continue // "شريطة عدم ذكر اسمه": a noun, not a statement
+		}
 		st.arVerb(s, i, c, i)
 	}
 }
@@ -254,7 +260,20 @@ func (st *state) arVerb(s *sentence, vi int, c cueAR, cueEnd int) {
 		if t.q >= 0 {
 			break
 		}
-		if isQuoteOpen(st, t) || t.norm == ":" {
+		if isQuoteOpen(st, t) {
+			// a short quotation followed by أن/إن names a channel or a
+			// programme (لـ«القاهرة الإخبارية» إن): keep looking
+			if qi := quoteStartingAt(st.quotes, t.s); qi >= 0 && st.quotes[qi].words <= 4 {
+				if c := st.arCompAfter(toks, st.quotes[qi].e, 6); c >= 0 {
+					closed = true
+					k = c - 1
+					continue
+				}
+			}
+			starter = k
+			break
+		}
+		if t.norm == ":" {
 			starter = k
 			break
 		}
@@ -266,11 +285,11 @@ func (st *state) arVerb(s *sentence, vi int, c cueAR, cueEnd int) {
 		}
 		w := t.norm
 		if arComp[w] || c.prep != "" && w == c.prep ||
-			c.prep == "ب" && k > spA && strings.HasPrefix(w, "ب") && len(w) > 4 && w != "باسم" {
+			c.prep == "ب" && strings.HasPrefix(w, "ب") && len(w) > 4 && w != "باسم" && (k > spA || strings.HasPrefix(w, "بال")) {
 			starter = k
 			break
 		}
-		if _, _, ok := arCueOf(w); ok && k > spA {
+		if _, _, ok := arCueOf(w); ok && k > spA && !closed {
 			break // another reporting verb: this one had no content of its own
 		}
 		if !closed && !arIsSpeakerCut(toks, k) {
@@ -366,6 +385,26 @@ func (st *state) arVerb(s *sentence, vi int, c cueAR, cueEnd int) {
 	st.add(ref, spStart, spEnd, cueS, cueE, cue, cs, ce, "", c.neg, s)
 }
 
+// arCompAfter returns the index of the first token starting at or after
+// byte b when a complementizer comes within n tokens, else -1.
+func (st *state) arCompAfter(toks []token, b, n int) int {
+	for k := range toks {
+		if toks[k].s < b {
+			continue
+		}
+		for j := k; j < len(toks) && j < k+n; j++ {
+			if toks[j].q >= 0 || toks[j].norm == "." {
+				return -1
+			}
+			if arComp[toks[j].norm] {
+				return k
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
 // arIsSpeakerCut reports whether token k ends a speaker noun phrase.
 func arIsSpeakerCut(toks []token, k int) bool {
 	w := toks[k].norm
@@ -417,6 +456,19 @@ func (st *state) arPreceding(s *sentence, vi int) (int, int, bool) {
 		return 0, 0, false // after punctuation it is usually a circumstantial phrase
 	}
 	first, last := 0, vi-1
+	// "لكن مصادر … قالت", "غير أن المتحدث … نفى"
+	for first < last {
+		w := toks[first].norm
+		if w == "لكن" || w == "ولكن" || w == "بينما" || w == "فيما" || w == "ثم" {
+			first++
+			continue
+		}
+		if w == "غير" && arComp[toks[first+1].norm] {
+			first += 2
+			continue
+		}
+		break
+	}
 	if last < first {
 		return 0, 0, false
 	}
@@ -437,7 +489,8 @@ func (st *state) arPreceding(s *sentence, vi int) (int, int, bool) {
 		if _, _, ok := arCueOf(toks[k].norm); ok {
 			return 0, 0, false
 		}
-		if arIsCut(toks[k].norm) {
+		// "مصادر في الوفد المصري" keeps its في; a time word does not
+		if w := toks[k].norm; arIsCut(w) && (k == first || weekdaysAR[w] != 0 || w == "امس" || w == "اليوم") {
 			return 0, 0, false
 		}
 	}

@@ -187,6 +187,15 @@ func (st *state) lastSpeaker(fem, genderKnown bool) (speakerRef, bool) {
 func (st *state) explicit(surface string, fem bool) speakerRef {
 	ref := speakerRef{surface: surface, fem: fem}
 	ref.anonymous = isAnonymous(surface, st.lang)
+	if !ref.anonymous && isAnaphoricSource(surface, st.lang) {
+		// "المصدر", "the official": the anonymous source named before
+		for i := len(st.speakers) - 1; i >= 0; i-- {
+			if st.speakers[i].anonymous {
+				ref.anonymous = true
+				break
+			}
+		}
+	}
 	if st.x.opts.Resolver != nil && !ref.anonymous {
 		if id, _, ok := st.x.opts.Resolver.ResolveSpeaker(surface, st.lang, st.published); ok {
 			ref.id = id

@@ -588,6 +588,23 @@ var (
 		"قيادي": true, "قياديون": true, "مسؤولو": true, "شخص": true, "اشخاص": true}
 )
 
+// isAnaphoricSource reports a definite description that points back to a
+// source ("المصدر ذاته", "the official").
+func isAnaphoricSource(surface, lang string) bool {
+	if lang == "ar" {
+		ws := strings.Fields(normAR(surface))
+		if len(ws) == 0 || len(ws) > 3 || !strings.HasPrefix(ws[0], "ال") {
+			return false
+		}
+		return arAnonFirst[strings.TrimPrefix(ws[0], "ال")]
+	}
+	ws := strings.Fields(strings.ToLower(surface))
+	if len(ws) < 2 || len(ws) > 3 || ws[0] != "the" {
+		return false
+	}
+	return enAnonHead[ws[1]] || strings.HasPrefix(ws[1], "official") || ws[1] == "source" || ws[1] == "aide" || ws[1] == "diplomat"
+}
+
 func isAnonymous(surface, lang string) bool {
 	if lang == "ar" {
 		ws := strings.Fields(normAR(surface))
