@@ -125,6 +125,7 @@ type scheme struct {
 	Analyzer string // stemmed (or only) field analyzer
 	Exact    string // exact-form field analyzer; "" = single field
 	Boost    float64
+	Scoring  string // bleve scoring model: "" (tf-idf) or "bm25"
 }
 
 // buildIndex indexes docs into a new scorch index under dir with the field
@@ -146,6 +147,7 @@ func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]strin
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = s.Analyzer
+	im.ScoringModel = s.Scoring
 	idx, err := bleve.New(filepath.Join(dir, "idx"), im)
 	if err != nil {
 		return nil, fmt.Errorf("analysiseval: new index: %w", err)

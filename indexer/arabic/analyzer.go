@@ -30,7 +30,7 @@ var stopWords = func() map[string]struct{} {
 الذى الذي الذين الى الي إلى إلي على عليها عليه اما أما إما ايضا أيضا كل وكل لم ولم لن ولن هى هي هو وهى
 وهي وهو فهى فهي فهو انت أنت لك لها له هذه هذا تلك ذلك هناك كانت كان يكون تكون وكانت وكان غير بعض قد نحو
 بين بينما منذ ضمن حيث الان الآن خلال بعد قبل حتى عند عندما لدى جميع وقد فقد لقد اللذين اللتين اللواتي
-وذلك كذلك وهذا وهذه إذ فى ل لي ك`
+وذلك كذلك وهذا وهذه إذ فى ل لي ك ماذا لماذا متى كيف أين هل كم لدي لديه لديها لديهم`
 	m := map[string]struct{}{}
 	for _, w := range strings.Fields(list) {
 		m[Normalize(w)] = struct{}{}
@@ -131,6 +131,21 @@ func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 			continue
 		}
 		s, alt := stems(string(tok.Term))
+		// A stop word with a clitic attached (بأنها، لديهم) shows only
+		// once its clitics are off.
+		if _, ok := stopWords[alt]; ok {
+			alt = ""
+		}
+		if _, ok := stopWords[s]; ok {
+			s, alt = alt, ""
+		}
+		if s == "" {
+			if out == nil {
+				out = make(analysis.TokenStream, i, len(input))
+				copy(out, input[:i])
+			}
+			continue
+		}
 		tok.Term = []byte(s)
 		if alt == "" {
 			if out != nil {
