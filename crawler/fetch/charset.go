@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/saintfish/chardet"
 	"golang.org/x/net/html"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -230,15 +229,7 @@ func detect(body []byte) (encoding.Encoding, string, bool) {
 			}
 		}
 	}
-	res, err := chardet.NewTextDetector().DetectBest(sample)
-	if err != nil || res.Confidence < minDetectConfid {
-		return nil, "", false
-	}
-	enc, name := LookupCharset(res.Charset)
-	if enc == nil {
-		return nil, "", false
-	}
-	return enc, name, true
+	return detectLegacy(sample)
 }
 
 // detectUTF16 recognises BOM-less UTF-16 by where its NUL bytes fall (ASCII spaces and digits

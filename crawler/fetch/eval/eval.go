@@ -197,6 +197,13 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("eval: read arabic samples: %w", err)
 	}
+	var wrapped []Sample
+	for _, s := range arabic {
+		if lt := strings.ToLower(s.True); strings.HasPrefix(lt, "utf-16") || strings.HasPrefix(lt, "utf-32") {
+			continue // ASCII markup around UTF-16 would not be a document
+		}
+		wrapped = append(wrapped, Sample{Path: s.Path, True: s.True, Bytes: wrapInFeed(s.Bytes)})
+	}
 	stripped := make([]Sample, len(feeds))
 	for i, s := range feeds {
 		stripped[i] = Sample{Path: s.Path, True: s.True, Bytes: stripDeclarations(s.Bytes)}
@@ -282,6 +289,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		{"feeds as published", feeds, "/a/"},
 		{"feeds, declarations removed", stripped, "/s/"},
 		{"Arabic, undeclared", arabic, "/ar/"},
+		{"Arabic in RSS markup, undeclared", wrapped, "/rss/"},
 	}
 	for _, set := range sets {
 		mu.Lock()
@@ -382,6 +390,25 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		return errors.New("eval: no feeds found")
 	}
 	return nil
+}
+
+// wrapInFeed puts a text sample into an English-language RSS skeleton with no encoding
+// declaration: detection must find the Arabic among the ASCII markup, as in a real feed.
+func wrapInFeed(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n" +
+		"<title>Regional news</title>\n<link>https://news.example.org/</link>\n<description>Latest stories</description>\n")
+	for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		fmt.Fprintf(&buf, "<item>\n<title>Story %d</title>\n<link>https://news.example.org/story/%d?utm_source=rss</link>\n"+
+			"<guid isPermaLink=\"false\">news-example-%d</guid>\n<pubDate>Fri, 10 Oct 2025 09:%02d:00 GMT</pubDate>\n<description>", i, i, i, i%60)
+		buf.Write(bytes.ReplaceAll(bytes.ReplaceAll(line, []byte("&"), []byte("&amp;")), []byte("<"), []byte("&lt;")))
+		buf.WriteString("</description>\n</item>\n")
+	}
+	buf.WriteString("</channel>\n</rss>\n")
+	return buf.Bytes()
 }
 
 func ext(p string) string {
