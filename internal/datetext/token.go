@@ -20,6 +20,9 @@ type Token struct {
 }
 
 func isMark(r rune) bool {
+	if r >= 0x0621 && r <= 0x063A || r >= 0x0641 && r <= 0x064A {
+		return false
+	}
 	return (r >= 0x064B && r <= 0x065F) || r == 0x0670 || r == 0x0640 ||
 		r == 0x200C || r == 0x200D || unicode.Is(unicode.Mn, r)
 }
@@ -44,6 +47,10 @@ func digitVal(r rune) int {
 // invisible direction marks separate tokens and are dropped.
 func Tokenize(text string) []Token {
 	toks := make([]Token, 0, len(text)/5)
+	// Folded forms go into one buffer, turned into one string at the end,
+	// instead of one allocation per token.
+	buf := make([]byte, 0, len(text))
+	spans := make([][2]int, 0, len(text)/5)
 	space := true
 	i := 0
 	for i < len(text) {
@@ -70,25 +77,38 @@ func Tokenize(text string) []Token {
 				i += n
 			}
 			raw := text[start:i]
-			toks = append(toks, Token{Start: start, End: i, Raw: raw, Norm: Fold(raw), Num: v, Digits: d, IsNum: true, Space: space})
+			a := len(buf)
+			buf = appendFold(buf, raw)
+			spans = append(spans, [2]int{a, len(buf)})
+			toks = append(toks, Token{Start: start, End: i, Raw: raw, Num: v, Digits: d, IsNum: true, Space: space})
 			space = false
-		case unicode.IsLetter(r) || isMark(r):
+		case isWordRune(r):
 			start := i
 			for i < len(text) {
 				r, n := utf8.DecodeRuneInString(text[i:])
-				if !(unicode.IsLetter(r) || isMark(r)) {
+				if !isWordRune(r) {
 					break
 				}
 				i += n
 			}
 			raw := text[start:i]
-			toks = append(toks, Token{Start: start, End: i, Raw: raw, Norm: Fold(raw), Space: space, Upper: unicode.IsUpper(r)})
+			a := len(buf)
+			buf = appendFold(buf, raw)
+			spans = append(spans, [2]int{a, len(buf)})
+			toks = append(toks, Token{Start: start, End: i, Raw: raw, Space: space, Upper: unicode.IsUpper(r)})
 			space = false
 		default:
 			raw := text[i : i+n]
+			spans = append(spans, [2]int{-1, -1})
 			toks = append(toks, Token{Start: i, End: i + n, Raw: raw, Norm: raw, IsPunct: true, Space: space})
 			i += n
 			space = false
+		}
+	}
+	all := string(buf)
+	for k := range toks {
+		if sp := spans[k]; sp[0] >= 0 {
+			toks[k].Norm = all[sp[0]:sp[1]]
 		}
 	}
 	return toks
@@ -112,4 +132,16 @@ func rawSkipLetters(raw string, k int) int {
 		}
 	}
 	return i
+}
+
+// isWordRune reports letters and the marks that belong to words, with a
+// fast path for the basic Arabic and Latin letters.
+func isWordRune(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= 0x0621 && r <= 0x065F:
+		return true
+	case r < 0x80:
+		return false
+	}
+	return unicode.IsLetter(r) || isMark(r)
 }

@@ -11,6 +11,7 @@ package datetext
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Fold maps s to the form the vocabulary is keyed by: harakat and tatweel
@@ -18,10 +19,22 @@ import (
 // made ASCII, Latin lower-cased. It mirrors indexer/arabic.Normalize, which
 // the crawler may not import.
 func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	if !needsFold(s) {
+		return s
+	}
+	return string(appendFold(make([]byte, 0, len(s)), s))
+}
+
+// appendFold appends the folded form of s to buf.
+func appendFold(buf []byte, s string) []byte {
 	for _, r := range s {
 		switch {
+		case r < 0x80:
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			buf = append(buf, byte(r))
+			continue
 		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
 			continue
 		case r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ':
@@ -44,12 +57,14 @@ func Fold(s string) string {
 			r = '0' + (r - '۰')
 		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x200E || r == 0x200F || r == 0xFEFF || r == 0x061C:
 			continue
+		case r >= 0x0600 && r <= 0x06FF:
+			// Arabic has no case.
 		default:
 			r = unicode.ToLower(r)
 		}
-		b.WriteRune(r)
+		buf = utf8.AppendRune(buf, r)
 	}
-	return b.String()
+	return buf
 }
 
 // monthWords maps a folded one- or two-word month name to its number.
@@ -213,4 +228,49 @@ func stripClitic(folded string, known func(string) bool) (string, int) {
 		}
 	}
 	return folded, 0
+}
+
+// needsFold reports whether Fold would change s, so that the common case
+// costs no allocation.
+func needsFold(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if r >= 'A' && r <= 'Z' {
+				return true
+			}
+		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640,
+			r == 'أ', r == 'إ', r == 'آ', r == 'ٱ', r == 'ى', r == 'ة', r == 'ؤ', r == 'ئ', r == 'ڤ', r == 'پ',
+			r >= '٠' && r <= '٩', r >= '۰' && r <= '۹',
+			r == 0x200B, r == 0x200C, r == 0x200D, r == 0x200E, r == 0x200F, r == 0xFEFF, r == 0x061C:
+			return true
+		case r >= 0x0600 && r <= 0x06FF:
+		default:
+			if unicode.ToLower(r) != r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// startWords are folded words that can begin a date expression of the
+// vocabulary (first words of month names, weekdays, ordinals, counts).
+var startWords = map[string]bool{}
+
+func init() {
+	for _, m := range []map[string]int{monthWords, hijriMonthWords, weekdayWords, ordinalWords, countWords} {
+		for w := range m {
+			first, _, _ := strings.Cut(w, " ")
+			startWords[first] = true
+		}
+	}
+}
+
+// StartWord reports whether a folded word, possibly with a leading Arabic
+// clitic, can begin a month name, weekday, ordinal or count: a cheap test
+// that lets taggers skip most words of a text.
+func StartWord(folded string) bool {
+	w, _ := stripClitic(folded, func(s string) bool { return startWords[s] })
+	return startWords[w]
 }

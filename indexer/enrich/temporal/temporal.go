@@ -108,7 +108,37 @@ func (s *scan) norm(i int) string {
 	return s.toks[i].Norm
 }
 
+// triggers are the words other than vocabulary (months, weekdays,
+// ordinals, counts) and numbers that can begin a mention.
+var triggers = map[string]bool{}
+
+func init() {
+	for _, w := range []string{
+		"يوم", "يومي", "اول", "بعد", "امس", "الامس", "بالامس", "وامس", "وبالامس", "البارحه", "اليوم", "الليله",
+		"غدا", "غد", "من", "بين", "منذ", "قبل", "هذا", "هذه", "الاسبوع", "الشهر", "العام", "السنه", "عام", "سنه",
+		"لعام", "وعام", "واليوم", "وغدا",
+		"the", "last", "next", "this", "past", "previous", "coming", "overnight", "earlier", "later",
+		"today", "tonight", "yesterday", "tomorrow", "from", "between",
+	} {
+		triggers[datetext.Fold(w)] = true
+	}
+}
+
+func (s *scan) canStart(i int) bool {
+	t := s.toks[i]
+	if t.IsNum {
+		return true
+	}
+	if t.IsPunct {
+		return false
+	}
+	return triggers[t.Norm] || qualifiers[t.Norm] || datetext.StartWord(t.Norm)
+}
+
 func (s *scan) at(i int) (result, bool) {
+	if !s.canStart(i) {
+		return result{}, false
+	}
 	for _, f := range []func(int) (result, bool){
 		s.rangeAt, s.qualifiedAt, s.dateAt, s.relativeAt, s.agoAt, s.yearAt,
 	} {
