@@ -2,20 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"github.com/mirsad-observatory/mirsad/crawler"
-	"github.com/mirsad-observatory/mirsad/indexer"
-	"github.com/mirsad-observatory/mirsad/search"
-	"github.com/mirsad-observatory/mirsad/search/api"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -74,25 +69,6 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer func() { <-sched.Stop().Done() }()
 	fmt.Fprintf(e.stderr, "mirsad serve: %d sources scheduled, data in %s, serving http://%s/\n", len(sources), cfg.DataDir, ln.Addr())
 	return serveHTTP(ctx, e, ln, ix)
-}
-
-// serveHTTP serves the API on ln until ctx ends, then drains requests.
-func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer) error {
-	srv := api.NewHTTPServer(ln.Addr().String(), api.New(search.New(ix), e.logger).Handler())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	fmt.Fprintln(e.stderr, "mirsad: stopped")
-	return nil
 }
 
 // cronLogger routes cron's messages to slog.

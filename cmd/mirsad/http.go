@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/search"
+	"github.com/mirsad-observatory/mirsad/search/api"
+)
+
+// serveHTTP serves the API and web page on ln until ctx ends, then drains
+// in-flight requests for up to 10 s.
+func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer) error {
+	metrics := api.NewMetrics(func() float64 {
+		n, _ := ix.Count()
+		return float64(n)
+	})
+	srv := api.NewHTTPServer(ln.Addr().String(), api.New(search.New(ix), api.Options{Logger: e.logger, Metrics: metrics}).Handler())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(e.stderr, "mirsad: stopped")
+	return nil
+}
