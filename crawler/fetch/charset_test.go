@@ -24,6 +24,8 @@ func TestDecodeText(t *testing.T) {
 	ar := arabicSentences(t)
 	ru := "Переговоры о прекращении огня в Газе продолжаются в Каире, сообщили посредники."
 	ja := "ガザの停戦交渉はカイロで続いている。"
+	fr := "Les médiateurs égyptiens et qatariens ont annoncé que la trêve à Gaza entrera en vigueur vendredi; " +
+		"le ministère a précisé que les négociations se poursuivront au Caire après l'échange de prisonniers."
 	utf16le := unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
 	tests := []struct {
 		name        string
@@ -46,6 +48,9 @@ func TestDecodeText(t *testing.T) {
 		{"meta charset", "text/html", mustEncode(t, japanese.ShiftJIS, `<html><head><meta charset="shift_jis"><title>`+ja+`</title></head></html>`), "shift_jis", SourceMeta, ja},
 		{"meta in body ignored", "text/html", []byte(`<html><head></head><body><meta charset="windows-1251">` + ru + `</body></html>`), "utf-8", SourceDetected, ru},
 		{"detected windows-1251", "text/plain", mustEncode(t, charmap.Windows1251, strings.Repeat(ru+" ", 3)), "windows-1251", SourceDetected, ru},
+		{"detected koi8-r", "text/plain", mustEncode(t, charmap.KOI8R, strings.Repeat(ru+" ", 3)), "koi8-r", SourceDetected, ru},
+		{"detected ibm866", "text/plain", mustEncode(t, charmap.CodePage866, strings.Repeat(ru+" ", 3)), "ibm866", SourceDetected, ru},
+		{"French windows-1252 is not read as Cyrillic", "text/plain", mustEncode(t, charmap.Windows1252, fr), "windows-1252", SourceDetected, fr},
 		{"detected windows-1256", "text/plain", mustEncode(t, charmap.Windows1256, ar[0]+" "+ar[1]), "windows-1256", SourceDetected, ar[1]},
 		{"detected iso-8859-6", "text/plain", mustEncode(t, charmap.ISO8859_6, ar[0]+" "+ar[1]), "iso-8859-6", SourceDetected, ar[1]},
 		{"declaration rewritten", "application/xml", mustEncode(t, charmap.ISO8859_6, `<?xml version="1.0" encoding='ISO-8859-6'?><rss/>`), "iso-8859-6", SourceXML, `<?xml version="1.0" encoding='UTF-8'?>`},
