@@ -1,21 +1,28 @@
 // Package crawler fetches sources and hands extracted articles to a Sink.
 // It knows nothing of the index: cmd plugs the indexer in as the Sink.
+//
+// Every request goes through crawler/fetch (SSRF guard, caps, robots.txt,
+// politeness, retries, conditional GET, charset). Listings (feeds, sitemaps)
+// are fetched with their stored ETag/Last-Modified; item GUIDs already
+// ingested are not fetched again unless the listing says they changed.
 package crawler
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/mirsad-observatory/mirsad/crawler/feed"
+	"github.com/mirsad-observatory/mirsad/crawler/fetch"
 	"github.com/mirsad-observatory/mirsad/crawler/web"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
@@ -31,30 +38,72 @@ const (
 )
 
 // Sink receives extracted articles. Put must be safe to call again with the
-// same article: re-ingesting is how a run recovers.
+// same article (re-ingesting is how a run recovers) and safe for concurrent
+// use: a source's pages are fetched and put by several workers.
 type Sink interface {
 	Put(ctx context.Context, a document.Article) (Outcome, error)
 }
 
+// Flusher is implemented by sinks that buffer. The crawler flushes before it
+// records a source's GUIDs and validators as done, so that a crash never
+// leaves a story marked seen but not stored.
+type Flusher interface {
+	Flush(ctx context.Context) error
+}
+
+// Source kinds.
+const (
+	KindFeed    = "feed"
+	KindSitemap = "sitemap"
+	KindSite    = "site"
+)
+
 // Source is one thing to fetch, as the crawler needs it.
 type Source struct {
-	Name        string
-	Kind        string // feed (sitemap and site come with the fetching issue)
+	Name string
+	// Kind is feed (RSS 2.0, Atom, RSS 1.0, JSON Feed; a home page URL is
+	// autodiscovered), sitemap (urlset, index, Google News, gzip) or site
+	// (section pages crawled for article links). Empty means feed.
+	Kind        string
 	URL         string
 	Language    string // ar, en or auto
-	FollowLinks bool
+	FollowLinks bool   // feed: fetch each item's page (sitemap and site always do)
 	Selectors   *web.Selectors
+
+	// LinkPattern (a regexp) selects article URLs of a site or sitemap;
+	// empty: same-host links that look like articles (site), all (sitemap).
+	LinkPattern string
+	// FollowPattern (a regexp) selects section pages a site crawl follows
+	// beyond URL; empty: none, only URL itself is read.
+	FollowPattern string
+	MaxDepth      int           // site: link depth of section pages from URL; default 2
+	MaxPages      int           // site: section pages read per run; default 20
+	MaxItems      int           // articles per run (sitemap, site), newest first; default 500
+	Timeout       time.Duration // whole source; default Options.SourceTimeout
 }
 
 // Options configure a Crawler.
 type Options struct {
-	UserAgent    string
-	Timeout      time.Duration
-	MaxBodyBytes int64
-	PerHostDelay time.Duration
-	// Transport, when set, replaces the default HTTP transport (tests, SSRF guard).
-	Transport http.RoundTripper
-	// Progress, when set, is called after each item of a source.
+	// Fetch is the shared HTTP client. When nil, one is built from the
+	// fields below; AllowPrivateNetworks is off unless set.
+	Fetch                *fetch.Client
+	UserAgent            string
+	Timeout              time.Duration // per request
+	MaxBodyBytes         int64
+	PerHostDelay         time.Duration
+	AllowPrivateNetworks bool
+
+	// DB keeps the crawl_cache and crawl_seen buckets across runs; nil keeps
+	// them in memory for the Crawler's lifetime.
+	DB *bolt.DB
+	// SourceTimeout bounds one source, so a server that hangs cannot hold up
+	// a run: 10m.
+	SourceTimeout time.Duration
+	Concurrency   int // sources fetched at once: 4
+	Workers       int // article pages of one source fetched at once: 4
+
+	// Progress, when set, is called after each item of a source (and once
+	// when its listing is read); calls may come from several goroutines.
 	Progress func(Progress)
 	Now      func() time.Time
 }
@@ -65,25 +114,35 @@ type Progress struct {
 	Done   int
 	Total  int
 	URL    string
+	// Counts so far; Errors is left empty.
+	Counts SourceSummary
+	// Finished is set on the last call for a source.
+	Finished bool
 }
 
 // Crawler runs ingest passes over sources.
 type Crawler struct {
 	opts   Options
 	logger *slog.Logger
-	client *http.Client
+	fetch  *fetch.Client
+	state  *state
 }
 
-// New returns a Crawler; zero options get safe defaults.
+// New returns a Crawler; zero options get safe defaults. If the state
+// buckets cannot be created in opts.DB, it logs why and keeps state in
+// memory: the run still lands, it only re-fetches more next time.
 func New(opts Options, logger *slog.Logger) *Crawler {
-	if opts.UserAgent == "" {
-		opts.UserAgent = "Mirsad/0.1"
-	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
 	}
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 10 << 20
+	if opts.SourceTimeout <= 0 {
+		opts.SourceTimeout = 10 * time.Minute
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -91,34 +150,36 @@ func New(opts Options, logger *slog.Logger) *Crawler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	base := opts.Transport
-	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
+	fc := opts.Fetch
+	if fc == nil {
+		fc = fetch.New(fetch.Options{
+			UserAgent:            opts.UserAgent,
+			Timeout:              opts.Timeout,
+			MaxBodyBytes:         opts.MaxBodyBytes,
+			PerHostDelay:         opts.PerHostDelay,
+			AllowPrivateNetworks: opts.AllowPrivateNetworks,
+		}, logger)
 	}
-	rt := &capTransport{base: base, max: opts.MaxBodyBytes}
-	return &Crawler{
-		opts:   opts,
-		logger: logger,
-		client: &http.Client{Transport: rt, Timeout: opts.Timeout, CheckRedirect: limitRedirects},
+	st, err := newState(opts.DB)
+	if err != nil {
+		logger.Error("crawl state unavailable, keeping it in memory", "err", err)
+		st, _ = newState(nil)
 	}
-}
-
-func limitRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return fmt.Errorf("stopped after 10 redirects")
-	}
-	return nil
+	return &Crawler{opts: opts, logger: logger, fetch: fc, state: st}
 }
 
 // Summary is what one run did, per source.
 type Summary struct {
 	Started  time.Time       `json:"started"`
 	Finished time.Time       `json:"finished"`
-	Status   string          `json:"status"` // ok | partial | failed
+	Status   string          `json:"status"` // ok | partial | failed | interrupted
 	Sources  []SourceSummary `json:"sources"`
 }
 
 // SourceSummary counts one source's results; Errors names each failed URL.
+// Fetched counts HTTP fetches; Unchanged counts 304 listings, items already
+// ingested and articles the sink found identical; Duplicates counts items
+// that were the same story (GUID or canonical URL) as another in the run.
 type SourceSummary struct {
 	Name       string      `json:"name"`
 	Fetched    int         `json:"fetched"`
@@ -136,34 +197,56 @@ type ItemError struct {
 	Error string `json:"error"`
 }
 
-// Run ingests every source once. A failing source or page is recorded in
-// the summary and never stops the others; only a cancelled ctx ends the
-// run early.
+// Run ingests every source once, several at a time. A failing, slow or
+// hanging source or page is recorded in the summary and never stops the
+// others; only a cancelled ctx ends the run early.
 func (c *Crawler) Run(ctx context.Context, sources []Source, sink Sink) Summary {
-	sum := Summary{Started: c.opts.Now().UTC()}
-	for _, src := range sources {
+	sum := Summary{Started: c.opts.Now().UTC(), Sources: make([]SourceSummary, len(sources))}
+	sem := make(chan struct{}, c.opts.Concurrency)
+	var wg sync.WaitGroup
+	ran := make([]bool, len(sources))
+	for i, src := range sources {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
 			break
 		}
-		sum.Sources = append(sum.Sources, c.runSource(ctx, src, sink))
+		ran[i] = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			sum.Sources[i] = c.runSource(ctx, src, sink)
+		}()
+	}
+	wg.Wait()
+	for i := range sources {
+		if !ran[i] {
+			sum.Sources[i] = SourceSummary{Name: sources[i].Name}
+		}
 	}
 	sum.Finished = c.opts.Now().UTC()
-	sum.Status = status(ctx, sum.Sources, len(sources))
+	sum.Status = status(ctx, sum.Sources, ran)
 	return sum
 }
 
-func status(ctx context.Context, ss []SourceSummary, want int) string {
+func status(ctx context.Context, ss []SourceSummary, ran []bool) string {
 	failed, landed := 0, 0
-	for _, s := range ss {
+	for i, s := range ss {
+		if !ran[i] {
+			return "interrupted"
+		}
 		if s.Failed > 0 {
 			failed++
 		}
-		if s.Fetched > s.Failed {
+		if s.New+s.Updated+s.Unchanged > 0 || s.Fetched > s.Failed {
 			landed++
 		}
 	}
 	switch {
-	case ctx.Err() != nil || len(ss) < want:
+	case ctx.Err() != nil:
 		return "interrupted"
 	case failed == 0:
 		return "ok"
@@ -174,67 +257,234 @@ func status(ctx context.Context, ss []SourceSummary, want int) string {
 	}
 }
 
-func (c *Crawler) runSource(ctx context.Context, src Source, sink Sink) SourceSummary {
-	ss := SourceSummary{Name: src.Name}
-	log := c.logger.With("source", src.Name)
-	fail := func(u string, err error) {
-		ss.Failed++
-		ss.Errors = append(ss.Errors, ItemError{URL: u, Error: err.Error()})
-		log.Warn("ingest failed", "url", u, "err", err)
-	}
-	if src.Kind != "" && src.Kind != "feed" {
-		fail(src.URL, fmt.Errorf("crawler: source kind %q is not supported yet", src.Kind))
-		return ss
-	}
-	data, err := c.get(ctx, src.URL)
-	ss.Fetched++
-	if err != nil {
-		fail(src.URL, err)
-		return ss
-	}
-	f, err := feed.Parse(data, src.URL)
-	if err != nil {
-		fail(src.URL, err)
-		return ss
-	}
-	log.Info("feed parsed", "items", len(f.Items))
+// sourceRun is the state of one source during a run.
+type sourceRun struct {
+	c    *Crawler
+	src  Source
+	sink Sink
+	log  *slog.Logger
 
-	pages := c.newPageFetcher(ctx, src.Selectors)
-	seen := map[string]bool{}
-	for i, it := range f.Items {
+	mu    sync.Mutex
+	ss    SourceSummary
+	done  int
+	total int
+	// seen holds the GUIDs and canonical URLs handled in this run.
+	seen map[string]bool
+	// ingested holds guid -> fingerprint of items stored in this run,
+	// saved once the sink has flushed.
+	ingested map[string]string
+	// validators of listings, saved only when the source had no failure:
+	// a 304 next time must never hide an item that failed this time.
+	validators map[string]fetch.Conditional
+}
+
+func (r *sourceRun) fail(u string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ss.Failed++
+	r.ss.Errors = append(r.ss.Errors, ItemError{URL: u, Error: err.Error()})
+	r.log.Warn("ingest failed", "url", u, "err", err)
+}
+
+func (r *sourceRun) count(f func(ss *SourceSummary)) {
+	r.mu.Lock()
+	f(&r.ss)
+	r.mu.Unlock()
+}
+
+func (r *sourceRun) progress(u string, finished bool) {
+	if r.c.opts.Progress == nil {
+		return
+	}
+	r.mu.Lock()
+	p := Progress{Source: r.src.Name, Done: r.done, Total: r.total, URL: u, Counts: r.ss, Finished: finished}
+	p.Counts.Errors = nil
+	r.mu.Unlock()
+	r.c.opts.Progress(p)
+}
+
+// claim reports whether key is new in this run and marks it.
+func (r *sourceRun) claim(keys ...string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range keys {
+		if k != "" && r.seen[k] {
+			return false
+		}
+	}
+	for _, k := range keys {
+		if k != "" {
+			r.seen[k] = true
+		}
+	}
+	return true
+}
+
+// get fetches u through the shared client, counting the fetch.
+func (r *sourceRun) get(ctx context.Context, u string, cond fetch.Conditional) (*fetch.Response, error) {
+	r.count(func(ss *SourceSummary) { ss.Fetched++ })
+	resp, err := r.c.fetch.Get(ctx, u, cond)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("crawler: %s: source timed out after %s: %w", u, r.timeout(), err)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+func (r *sourceRun) timeout() time.Duration {
+	if r.src.Timeout > 0 {
+		return r.src.Timeout
+	}
+	return r.c.opts.SourceTimeout
+}
+
+func (c *Crawler) runSource(parent context.Context, src Source, sink Sink) SourceSummary {
+	r := &sourceRun{
+		c: c, src: src, sink: sink, log: c.logger.With("source", src.Name),
+		ss:   SourceSummary{Name: src.Name},
+		seen: map[string]bool{}, ingested: map[string]string{}, validators: map[string]fetch.Conditional{},
+	}
+	ctx, cancel := context.WithTimeout(parent, r.timeout())
+	defer cancel()
+
+	var items []feed.Item
+	var err error
+	var unchanged bool
+	switch src.Kind {
+	case "", KindFeed:
+		items, unchanged, err = r.listFeed(ctx)
+	case KindSitemap:
+		items, unchanged, err = r.listSitemap(ctx)
+	case KindSite:
+		items, err = r.listSite(ctx)
+	default:
+		err = fmt.Errorf("crawler: source kind %q is not supported (want feed, sitemap or site)", src.Kind)
+	}
+	if err != nil {
+		r.fail(src.URL, err)
+	}
+	if unchanged {
+		r.count(func(ss *SourceSummary) { ss.Unchanged++ })
+	}
+	r.mu.Lock()
+	r.total = len(items)
+	r.mu.Unlock()
+	r.progress(src.URL, false)
+	if len(items) > 0 {
+		r.log.Info("listing read", "items", len(items))
+		r.process(ctx, items)
+	}
+	if ctx.Err() != nil && parent.Err() == nil && len(items) > 0 {
+		r.mu.Lock()
+		left := r.total - r.done
+		r.mu.Unlock()
+		r.fail(src.URL, fmt.Errorf("crawler: %s: source timed out after %s with %d of %d items left", src.Name, r.timeout(), left, len(items)))
+	}
+	r.commit(parent)
+	r.progress("", true)
+	return r.ss
+}
+
+// commit flushes the sink and then records what this run ingested, so the
+// records never run ahead of the stored articles.
+func (r *sourceRun) commit(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	if f, ok := r.sink.(Flusher); ok {
+		if err := f.Flush(ctx); err != nil {
+			r.fail(r.src.URL, fmt.Errorf("crawler: store: %w", err))
+			return
+		}
+	}
+	if err := r.c.state.saveSeen(r.src.Name, r.ingested); err != nil {
+		r.log.Error("saving seen items failed", "err", err)
+	}
+	if r.ss.Failed == 0 {
+		if err := r.c.state.saveConditionals(r.validators); err != nil {
+			r.log.Error("saving validators failed", "err", err)
+		}
+	}
+}
+
+// fingerprint changes when a listing says an item changed.
+func fingerprint(it feed.Item) string {
+	h := sha256.New()
+	for _, s := range []string{it.Link, it.Title, it.Published.Format(time.RFC3339), it.Updated.Format(time.RFC3339), it.Summary, it.Content} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// process turns items into articles with Workers goroutines.
+func (r *sourceRun) process(ctx context.Context, items []feed.Item) {
+	work := make(chan feed.Item)
+	var wg sync.WaitGroup
+	for range min(r.c.opts.Workers, len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				r.item(ctx, it)
+				r.mu.Lock()
+				r.done++
+				r.mu.Unlock()
+				r.progress(it.Link, false)
+			}
+		}()
+	}
+	for _, it := range items {
 		if ctx.Err() != nil {
 			break
 		}
-		if c.opts.Progress != nil {
-			c.opts.Progress(Progress{Source: src.Name, Done: i + 1, Total: len(f.Items), URL: it.Link})
+		select {
+		case work <- it:
+		case <-ctx.Done():
 		}
-		// The same story listed twice (often with tracking parameters) is fetched once.
-		linkKey := web.Canonicalize(it.Link)
-		if it.Link != "" && seen[linkKey] {
-			ss.Duplicates++
-			continue
-		}
-		seen[linkKey] = true
-		a, err := c.article(ctx, pages, src, f, it)
-		if it.Link != "" && src.FollowLinks {
-			ss.Fetched++
-		}
-		if err != nil {
-			fail(it.Link, err)
-			continue
-		}
-		if key := a.CanonicalURL; key != linkKey {
-			if seen[key] {
-				ss.Duplicates++
-				continue
-			}
-			seen[key] = true
-		}
-		out, err := sink.Put(ctx, a)
-		if err != nil {
-			fail(it.Link, fmt.Errorf("crawler: store: %w", err))
-			continue
-		}
+	}
+	close(work)
+	wg.Wait()
+}
+
+func (r *sourceRun) item(ctx context.Context, it feed.Item) {
+	if ctx.Err() != nil {
+		return
+	}
+	// The same story listed twice (same GUID, or the same link with other
+	// tracking parameters) is fetched once.
+	linkKey := ""
+	if it.Link != "" {
+		linkKey = "url:" + web.Canonicalize(it.Link)
+	}
+	guid := it.GUID
+	if guid == "" {
+		guid = web.Canonicalize(it.Link)
+	}
+	if !r.claim("guid:"+guid, linkKey) {
+		r.count(func(ss *SourceSummary) { ss.Duplicates++ })
+		return
+	}
+	fp := fingerprint(it)
+	if guid != "" && r.c.state.seenFingerprint(r.src.Name, guid) == fp {
+		r.count(func(ss *SourceSummary) { ss.Unchanged++ })
+		return
+	}
+	a, err := r.article(ctx, it)
+	if err != nil {
+		r.fail(it.Link, err)
+		return
+	}
+	if key := "url:" + a.CanonicalURL; key != linkKey && !r.claim(key) {
+		r.count(func(ss *SourceSummary) { ss.Duplicates++ })
+		return
+	}
+	out, err := r.sink.Put(ctx, a)
+	if err != nil {
+		r.fail(it.Link, fmt.Errorf("crawler: store: %w", err))
+		return
+	}
+	r.count(func(ss *SourceSummary) {
 		switch out {
 		case OutcomeNew:
 			ss.New++
@@ -243,14 +493,19 @@ func (c *Crawler) runSource(ctx context.Context, src Source, sink Sink) SourceSu
 		case OutcomeUnchanged:
 			ss.Unchanged++
 		}
+	})
+	if guid != "" {
+		r.mu.Lock()
+		r.ingested[guid] = fp
+		r.mu.Unlock()
 	}
-	return ss
 }
 
-// article builds one article from a feed item, fetching its page when the
+// article builds one article from an item, fetching its page when the
 // source follows links.
-func (c *Crawler) article(ctx context.Context, pages *pageFetcher, src Source, f *feed.Feed, it feed.Item) (document.Article, error) {
-	now := c.opts.Now().UTC()
+func (r *sourceRun) article(ctx context.Context, it feed.Item) (document.Article, error) {
+	src := r.src
+	now := r.c.opts.Now().UTC()
 	a := document.Article{
 		URL:        it.Link,
 		Source:     src.Name,
@@ -268,8 +523,9 @@ func (c *Crawler) article(ctx context.Context, pages *pageFetcher, src Source, f
 	if it.Link == "" {
 		return a, errors.New("crawler: feed item has no link")
 	}
-	if src.FollowLinks {
-		page, err := pages.fetch(it.Link)
+	follow := src.FollowLinks || src.Kind == KindSitemap || src.Kind == KindSite
+	if follow {
+		page, err := r.page(ctx, it.Link)
 		if err != nil {
 			return a, err
 		}
@@ -305,75 +561,19 @@ func (c *Crawler) article(ctx context.Context, pages *pageFetcher, src Source, f
 	return a, nil
 }
 
-// pageFetcher fetches article pages of one source through colly. It runs
-// synchronously, so the single OnResponse callback fills one result at a time.
-type pageFetcher struct {
-	col  *colly.Collector
-	sel  *web.Selectors
-	page *web.Page
-	err  error
-}
-
-// newPageFetcher sets colly up after NewCollector because colly reads
-// COLLY_* environment variables inside it and would otherwise override us.
-func (c *Crawler) newPageFetcher(ctx context.Context, sel *web.Selectors) *pageFetcher {
-	col := colly.NewCollector()
-	col.UserAgent = c.opts.UserAgent
-	col.IgnoreRobotsTxt = false
-	col.MaxBodySize = 0 // our transport caps after decompression and fails loudly instead of truncating
-	col.AllowURLRevisit = false
-	col.Async = false
-	col.Context = ctx
-	col.WithTransport(c.client.Transport)
-	col.SetRequestTimeout(c.opts.Timeout)
-	col.SetRedirectHandler(limitRedirects)
-	if c.opts.PerHostDelay > 0 {
-		_ = col.Limit(&colly.LimitRule{DomainGlob: "*", Delay: c.opts.PerHostDelay, Parallelism: 1})
-	}
-	pf := &pageFetcher{col: col, sel: sel}
-	col.OnResponse(func(r *colly.Response) {
-		pf.page, pf.err = web.Extract(r.Body, r.Request.URL.String(), pf.sel)
-	})
-	return pf
-}
-
-func (pf *pageFetcher) fetch(link string) (*web.Page, error) {
-	pf.page, pf.err = nil, nil
-	if err := pf.col.Visit(link); err != nil {
-		var visited *colly.AlreadyVisitedError
-		if errors.As(err, &visited) {
-			return nil, fmt.Errorf("crawler: %s: already fetched in this run", link)
-		}
-		return nil, fmt.Errorf("crawler: fetch %s: %w", link, err)
-	}
-	if pf.err != nil {
-		return nil, pf.err
-	}
-	if pf.page == nil {
-		return nil, fmt.Errorf("crawler: fetch %s: no response", link)
-	}
-	return pf.page, nil
-}
-
-func (c *Crawler) get(ctx context.Context, u string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+// page fetches and extracts an article page. Pages go through the fetch
+// client rather than colly: it applies robots.txt, per-host politeness,
+// retries and the full charset chain (BOM, header, meta anywhere in head,
+// detection), which colly would bypass or do only in part.
+func (r *sourceRun) page(ctx context.Context, link string) (*web.Page, error) {
+	resp, err := r.get(ctx, link, fetch.Conditional{})
 	if err != nil {
-		return nil, fmt.Errorf("crawler: %s: %w", u, err)
+		return nil, err
 	}
-	req.Header.Set("User-Agent", c.opts.UserAgent)
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("crawler: fetch %s: %w", u, err)
+	if resp.Text == "" {
+		return nil, fmt.Errorf("crawler: %s: not a text page (%s)", link, resp.Header.Get("Content-Type"))
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("crawler: fetch %s: HTTP %s", u, resp.Status)
-	}
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("crawler: fetch %s: %w", u, err)
-	}
-	return data, nil
+	return web.Extract([]byte(resp.Text), resp.URL, r.src.Selectors)
 }
 
 func parseTime(s string) (time.Time, bool) {
@@ -402,46 +602,3 @@ func textOf(s string) string {
 	}
 	return strings.Join(strings.Fields(doc.Text()), " ")
 }
-
-// capTransport fails a response whose decoded body passes max bytes. It
-// sits below colly and the feed fetcher so that neither truncates silently.
-type capTransport struct {
-	base http.RoundTripper
-	max  int64
-}
-
-func (t *capTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return nil, fmt.Errorf("crawler: %s: only http and https are fetched", req.URL)
-	}
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = &capReader{r: resp.Body, left: t.max, max: t.max, url: req.URL.String()}
-	return resp, nil
-}
-
-type capReader struct {
-	r    io.ReadCloser
-	left int64
-	max  int64
-	url  string
-}
-
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.left < 0 {
-		return 0, fmt.Errorf("crawler: %s: response exceeds %d bytes", c.url, c.max)
-	}
-	if int64(len(p)) > c.left+1 {
-		p = p[:c.left+1]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	if c.left < 0 {
-		return n, fmt.Errorf("crawler: %s: response exceeds %d bytes", c.url, c.max)
-	}
-	return n, err
-}
-
-func (c *capReader) Close() error { return c.r.Close() }

@@ -89,7 +89,7 @@ func ingestDemo(ctx context.Context, e *env, sites *demosite.Server, ix *indexer
 		sources = append(sources, crawler.Source{Name: s.Name, Kind: "feed", URL: s.FeedURL, Language: "auto", FollowLinks: true})
 	}
 	p := newProgress(e.stderr)
-	cr := crawler.New(crawler.Options{UserAgent: "Mirsad-demo/0.1", Timeout: 10 * time.Second, Progress: p.update}, e.logger)
+	cr := crawler.New(crawler.Options{UserAgent: "Mirsad-demo/0.1", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Progress: p.update}, e.logger) // the demo sites are on loopback
 	sum := cr.Run(ctx, sources, sink{ix})
 	if err := ix.Flush(ctx); err != nil {
 		return sum, err

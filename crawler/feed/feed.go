@@ -19,6 +19,9 @@ type Feed struct {
 	Link     string
 	Language string
 	Items    []Item
+	// Truncated is set when the document was cut off and only the items
+	// before the cut were recovered; the caller should report it.
+	Truncated bool
 }
 
 // Item is one entry of a feed, with links resolved against the feed URL.
@@ -44,11 +47,23 @@ func Parse(data []byte, feedURL string) (*Feed, error) {
 		return nil, fmt.Errorf("feed: %s: empty document", feedURL)
 	}
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	truncated := false
 	if err != nil {
-		return nil, fmt.Errorf("feed: %s: %w", feedURL, err)
+		// A feed cut off mid-transfer still holds whole items before the cut;
+		// dropping them all would lose stories for as long as the server
+		// keeps truncating.
+		repaired := repairTruncated(data)
+		if repaired == nil {
+			return nil, fmt.Errorf("feed: %s: %w", feedURL, err)
+		}
+		f2, err2 := gofeed.NewParser().Parse(bytes.NewReader(repaired))
+		if err2 != nil || len(f2.Items) == 0 {
+			return nil, fmt.Errorf("feed: %s: %w", feedURL, err)
+		}
+		f, truncated = f2, true
 	}
 	base, _ := url.Parse(feedURL)
-	out := &Feed{Title: strings.TrimSpace(f.Title), Link: resolve(base, f.Link), Language: f.Language}
+	out := &Feed{Title: strings.TrimSpace(f.Title), Link: resolve(base, f.Link), Language: f.Language, Truncated: truncated}
 	for _, it := range f.Items {
 		if it == nil {
 			continue
@@ -90,4 +105,25 @@ func resolve(base *url.URL, ref string) string {
 		return ref
 	}
 	return base.ResolveReference(u).String()
+}
+
+// repairTruncated cuts data after its last complete item or entry and closes
+// the elements left open, or returns nil when there is nothing to keep.
+func repairTruncated(data []byte) []byte {
+	for _, c := range []struct{ end, tail string }{
+		{"</item>", "</channel></rss>"},
+		{"</entry>", "</feed>"},
+	} {
+		i := bytes.LastIndex(data, []byte(c.end))
+		if i < 0 {
+			continue
+		}
+		out := append([]byte{}, data[:i+len(c.end)]...)
+		tail := c.tail
+		if c.end == "</item>" && bytes.Contains(data[:i], []byte("<rdf:RDF")) {
+			tail = "</rdf:RDF>" // RSS 1.0 items are siblings of a closed channel
+		}
+		return append(out, tail...)
+	}
+	return nil
 }
