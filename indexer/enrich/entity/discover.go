@@ -37,18 +37,33 @@ func arSet(ws ...string) map[string]bool {
 	return m
 }
 
-// inAr reports whether an Arabic word, as written or without proclitics
-// (والمتحدث, لحركة), is in the list.
-func inAr(list map[string]bool, t token, buf []string) bool {
-	if list[t.norm] {
-		return true
-	}
-	for _, v := range cliticVariants(t.norm, buf)[1:] {
-		if list[v] {
-			return true
+// arForms maps every clitic spelling (والمتحدث, لحركة) of the words of a
+// list to the lists that hold the bare word.
+var arForms = func() map[*map[string]bool]map[string]bool {
+	out := map[*map[string]bool]map[string]bool{}
+	for _, l := range []*map[string]bool{&arVerbs, &arHeads, &arVocab} {
+		forms := map[string]bool{}
+		for w := range *l {
+			for _, f := range cliticForms(w) {
+				forms[f] = true
+			}
 		}
+		out[l] = forms
 	}
-	return false
+	return out
+}()
+
+var (
+	arVerbForms  = arForms[&arVerbs]
+	arHeadForms  = arForms[&arHeads]
+	arVocabForms = arForms[&arVocab]
+)
+
+// inAr reports whether an Arabic word, as written or without proclitics
+// (والمتحدث, لحركة), is in the list (one of arVerbForms, arHeadForms,
+// arVocabForms).
+func inAr(forms map[string]bool, t token, _ []string) bool {
+	return forms[t.norm]
 }
 
 func isNisba(w string) bool {
@@ -60,7 +75,7 @@ func isNisba(w string) bool {
 // director-general", "وقال ماجد الأنصاري المتحدث باسم الخارجية القطرية",
 // "القيادي في حماس حسام بدران".
 func (m *Matcher) discover(text string, toks []token, covered []int8, spans []span) []span {
-	var buf []string
+	buf := make([]string, 0, 4)
 	add := func(i, j int, role string) {
 		for k := i; k < j; k++ {
 			if covered[k] != 0 {
@@ -76,14 +91,14 @@ func (m *Matcher) discover(text string, toks []token, covered []int8, spans []sp
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
 		if t.arabic {
-			if inAr(arVerbs, t, buf) && t.sep == sepNone {
+			if inAr(arVerbForms, t, buf) && t.sep == sepNone {
 				if i, j, ok := arNameBeforeHead(toks, covered, k+1, buf); ok {
 					add(i, j, arRole(text, toks, j, buf))
 					k = j - 1
 					continue
 				}
 			}
-			if inAr(arHeads, t, buf) && covered[k] != 3 {
+			if inAr(arHeadForms, t, buf) && covered[k] != 3 {
 				if i, j, ok := arNameAfterTitle(toks, covered, k, buf); ok {
 					add(i, j, text[toks[k].start:toks[i-1].end])
 					k = j - 1
@@ -197,8 +212,8 @@ func enApposition(text string, toks []token, x int) (string, bool) {
 
 // arNameOK reports whether an Arabic word may be part of a discovered name.
 func arNameOK(t token, covered int8, buf []string) bool {
-	return t.arabic && covered == 0 && !arStop[t.norm] && !inAr(arVerbs, t, buf) &&
-		!inAr(arHeads, t, buf) && !arVocab[t.norm] && runeCount(t.norm) >= 2
+	return t.arabic && covered == 0 && !arStop[t.norm] && !inAr(arVerbForms, t, buf) &&
+		!inAr(arHeadForms, t, buf) && !arVocab[t.norm] && runeCount(t.norm) >= 2
 }
 
 // arNameBeforeHead reads "ماجد الأنصاري المتحدث ..." after a speech verb:
@@ -226,7 +241,7 @@ func arNameBeforeHead(toks []token, covered []int8, i int, buf []string) (int, i
 			return 0, 0, false
 		}
 	}
-	if !inAr(arHeads, toks[j], buf) {
+	if !inAr(arHeadForms, toks[j], buf) {
 		return 0, 0, false
 	}
 	return i, j, true
@@ -238,7 +253,7 @@ func arRole(text string, toks []token, h int, buf []string) string {
 	end := h
 	for end+1 < len(toks) && end-h < 7 && toks[end].sep == sepNone {
 		nx := toks[end+1]
-		if arStop[nx.norm] && !arVocab[nx.norm] || inAr(arVerbs, nx, buf) {
+		if arStop[nx.norm] && !arVocab[nx.norm] || inAr(arVerbForms, nx, buf) {
 			break
 		}
 		end++
@@ -268,7 +283,7 @@ func arNameAfterTitle(toks []token, covered []int8, h int, buf []string) (int, i
 			}
 			prevTitle = true
 			continue
-		case inAr(arVocab, t, buf) || inAr(arHeads, t, buf):
+		case inAr(arVocabForms, t, buf) || inAr(arHeadForms, t, buf):
 			prevTitle = true
 		case prevTitle && isNisba(t.norm):
 		default:
@@ -298,7 +313,7 @@ name:
 	// The name must be closed: punctuation, the end, or a clause word.
 	if j < len(toks) && toks[j-1].sep == sepNone {
 		nx := toks[j]
-		if !(arStop[nx.norm] || inAr(arVerbs, nx, buf)) {
+		if !(arStop[nx.norm] || inAr(arVerbForms, nx, buf)) {
 			return 0, 0, false
 		}
 	}
@@ -346,9 +361,11 @@ func (m *Matcher) register(text string, name []token, role string) string {
 		e.Roles[0].Titles[lang] = appendNew(e.Roles[0].Titles[lang], role)
 	}
 	m.found[key] = d
+	m.first[name[0].norm] = true
 	if hasSkel {
 		if _, taken := m.fskel[sk]; !taken {
 			m.fskel[sk] = d
+			m.first[firstPart(sk)] = true
 		}
 	}
 	return e.ID
@@ -356,14 +373,15 @@ func (m *Matcher) register(text string, name []token, role string) string {
 
 // recall finds names of people discovered earlier (in this text or another)
 // where no title introduces them this time.
-func (m *Matcher) recall(toks []token, covered []int8, spans []span) []span {
+func (m *Matcher) recall(toks []token, covered []int8, spans []span, skAt func(int) string) []span {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if len(m.disc) == 0 {
 		return spans
 	}
+	var sb [64]byte
 	for i := 0; i < len(toks); i++ {
-		if covered[i] != 0 || !nameLike(toks[i]) {
+		if covered[i] != 0 || !nameLike(toks[i]) || !m.first[toks[i].norm] && !m.first[string(firstSkel(sb[:0], toks[i]))] {
 			continue
 		}
 		for l := 4; l >= 2; l-- {
@@ -373,7 +391,7 @@ func (m *Matcher) recall(toks []token, covered []int8, spans []span) []span {
 			}
 			d, ok := m.found[joinNorm(toks[i:j])]
 			if !ok {
-				if sk, ok2 := skeletonKey(toks[i:j]); ok2 {
+				if sk, ok2 := keyAt(skAt, i, j); ok2 {
 					d, ok = m.fskel[sk]
 				}
 			}

@@ -236,13 +236,29 @@ func init() {
 // skeletons of its parts, articles and honorifics left out. Names of fewer
 // than two parts or short skeletons get no key: they collide too easily.
 func skeletonKey(toks []token) (string, bool) {
+	sks := make([]string, len(toks))
+	for i, t := range toks {
+		sks[i] = tokenSkeleton(t)
+	}
+	return spanKey(sks)
+}
+
+// tokenSkeleton is the skeleton of one token, "-" for words left out of keys.
+func tokenSkeleton(t token) string {
+	if t.norm == "" || isArticle(t.norm) || honorifics[t.norm] {
+		return "-"
+	}
+	return skeleton(t.norm, t.arabic)
+}
+
+// spanKey joins precomputed token skeletons into a name key.
+func spanKey(sks []string) (string, bool) {
 	var b strings.Builder
 	parts := 0
-	for _, t := range toks {
-		if t.norm == "" || isArticle(t.norm) || honorifics[t.norm] {
+	for _, sk := range sks {
+		if sk == "-" {
 			continue
 		}
-		sk := skeleton(t.norm, t.arabic)
 		if sk == "" {
 			return "", false
 		}
@@ -257,6 +273,12 @@ func skeletonKey(toks []token) (string, bool) {
 		return "", false
 	}
 	return key, true
+}
+
+// firstPart returns the first part of a skeleton key.
+func firstPart(key string) string {
+	first, _, _ := strings.Cut(key, " ")
+	return first
 }
 
 // nameVariants spells a name key both with عبد joined to the next word and

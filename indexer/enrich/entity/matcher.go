@@ -51,10 +51,13 @@ type Matcher struct {
 	opts   Options
 	log    *slog.Logger
 	root   *node
-	skel   map[string]int // skeleton key -> entity index; -1 when ambiguous
+	alt    map[string][]string // Arabic word as written -> root keys it may be, as written first
+	skel   map[string]int      // skeleton key -> entity index; -1 when ambiguous
+	skel1  map[string]bool     // first parts of skel keys, to skip most words fast
 	mu     sync.RWMutex
-	found  map[string]int // provisional: name key -> index in disc
-	fskel  map[string]int // provisional: skeleton key -> index in disc
+	found  map[string]int  // provisional: name key -> index in disc
+	fskel  map[string]int  // provisional: skeleton key -> index in disc
+	first  map[string]bool // provisional: first words of found keys and first parts of fskel keys
 	disc   []Entity
 	noLink map[string]bool // name keys that are gazetteer names
 }
@@ -80,6 +83,8 @@ func NewMatcher(g *Gazetteer, opts Options) *Matcher {
 		log:    opts.Logger,
 		root:   &node{},
 		skel:   map[string]int{},
+		skel1:  map[string]bool{},
+		first:  map[string]bool{},
 		found:  map[string]int{},
 		fskel:  map[string]int{},
 		noLink: map[string]bool{},
@@ -87,12 +92,14 @@ func NewMatcher(g *Gazetteer, opts Options) *Matcher {
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
+	defer m.buildAlt()
 	for i, e := range g.entities {
 		for _, ns := range e.Names {
 			for _, n := range ns {
 				m.add(n, hit{ent: i})
 				if e.Type == TypePerson {
 					if sk, ok := skeletonKey(tokenize(n)); ok {
+						m.skel1[firstPart(sk)] = true
 						if prev, dup := m.skel[sk]; dup && prev != i {
 							m.skel[sk] = -1
 						} else {
@@ -111,6 +118,38 @@ func NewMatcher(g *Gazetteer, opts Options) *Matcher {
 		}
 	}
 	return m
+}
+
+// buildAlt indexes every clitic spelling of the Arabic first words of the
+// trie, so that matching costs one lookup per word.
+func (m *Matcher) buildAlt() {
+	m.alt = map[string][]string{}
+	keys := make([]string, 0, len(m.root.next))
+	for k := range m.root.next {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !isArabicWord(k) {
+			continue
+		}
+		for _, f := range cliticForms(k) {
+			if f == k {
+				m.alt[f] = append([]string{k}, m.alt[f]...)
+			} else {
+				m.alt[f] = append(m.alt[f], k)
+			}
+		}
+	}
+}
+
+func isArabicWord(w string) bool {
+	for _, r := range w {
+		if r >= 0x0600 && isArabicRune(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Matcher) add(name string, h hit) {
@@ -192,12 +231,22 @@ func (m *Matcher) Match(text, lang string, published time.Time) []Mention {
 		}
 		i = sp.j
 	}
+	sks := make([]string, len(toks)) // token skeletons, computed on demand
+	skAt := func(k int) string {
+		if sks[k] == "" {
+			sks[k] = tokenSkeleton(toks[k])
+			if sks[k] == "" {
+				sks[k] = "?" // no consonants: never part of a key
+			}
+		}
+		return sks[k]
+	}
 	if !m.opts.NoSkeleton {
-		spans = m.skeletonPass(toks, covered, spans)
+		spans = m.skeletonPass(toks, covered, spans, skAt)
 	}
 	if !m.opts.NoDiscovery {
 		spans = m.discover(text, toks, covered, spans)
-		spans = m.recall(toks, covered, spans)
+		spans = m.recall(toks, covered, spans, skAt)
 	}
 	spans = pruneRoles(toks, spans, m.g)
 	sort.Slice(spans, func(a, b int) bool { return spans[a].i < spans[b].i })
@@ -225,13 +274,13 @@ func (m *Matcher) Match(text, lang string, published time.Time) []Mention {
 // trying the word as written and without Arabic proclitics.
 func (m *Matcher) longest(toks []token, i int, published time.Time, buf *[]string) (span, bool) {
 	first := toks[i].norm
-	cands := (*buf)[:0]
+	var cands []string
 	if toks[i].arabic {
-		cands = cliticVariants(first, cands)
+		cands = m.alt[first]
 	} else {
-		cands = append(cands, first)
+		cands = append((*buf)[:0], first)
+		*buf = cands
 	}
-	*buf = cands
 	best := span{ent: -1}
 	found := false
 	for _, w := range cands {
@@ -305,9 +354,10 @@ func (m *Matcher) pick(hits []hit, toks []token, i, j int, published time.Time) 
 
 // skeletonPass links free runs of two to four name-like words to a
 // gazetteer person when their consonant skeletons agree part by part.
-func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span) []span {
+func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span, skAt func(int) string) []span {
+	var sb [64]byte
 	for i := 0; i < len(toks); i++ {
-		if covered[i] != 0 || !nameLike(toks[i]) {
+		if covered[i] != 0 || !nameLike(toks[i]) || !m.skel1[string(firstSkel(sb[:0], toks[i]))] {
 			continue
 		}
 		for l := 4; l >= 2; l-- {
@@ -315,7 +365,7 @@ func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span) []spa
 			if j > len(toks) || !freeRun(toks, covered, i, j) {
 				continue
 			}
-			sk, ok := skeletonKey(toks[i:j])
+			sk, ok := keyAt(skAt, i, j)
 			if !ok {
 				continue
 			}
@@ -330,6 +380,29 @@ func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span) []spa
 		}
 	}
 	return spans
+}
+
+// firstSkel appends the skeleton of a token that may start a name key
+// (nothing for articles and honorifics), without allocating.
+func firstSkel(dst []byte, t token) []byte {
+	if t.norm == "" || isArticle(t.norm) || honorifics[t.norm] {
+		return dst
+	}
+	return appendSkeleton(dst, t.norm, t.arabic)
+}
+
+// keyAt is spanKey over tokens [i, j) with cached token skeletons.
+func keyAt(skAt func(int) string, i, j int) (string, bool) {
+	var buf [4]string
+	parts := buf[:0]
+	for k := i; k < j; k++ {
+		sk := skAt(k)
+		if sk == "?" {
+			return "", false
+		}
+		parts = append(parts, sk)
+	}
+	return spanKey(parts)
 }
 
 // freeRun reports whether tokens [i, j) are uncovered, name-like and not

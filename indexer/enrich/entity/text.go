@@ -31,7 +31,21 @@ type token struct {
 }
 
 func isWordRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	case r >= 0x0621 && r <= 0x065F, r >= 0x0660 && r <= 0x0669, r == 0x0670, r >= 0x0671 && r <= 0x06D3:
+		return true // Arabic letters, harakat, digits (the hot path for Arabic text)
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isArabicRune is a fast unicode.Is(unicode.Arabic, r) for the main block.
+func isArabicRune(r rune) bool {
+	if r >= 0x0600 && r <= 0x06FF {
+		return true
+	}
+	return r >= 0x0750 && unicode.Is(unicode.Arabic, r)
 }
 
 func isApostrophe(r rune) bool {
@@ -125,14 +139,29 @@ func markSep(t *token, r rune) {
 	}
 }
 
+// arIdentity marks the runes of the Arabic block that arabic.Normalize
+// leaves as they are, so that most Arabic words need no normalizing copy.
+// It is derived from Normalize itself, which folds rune by rune.
+var arIdentity = func() (t [0x100]bool) {
+	for r := rune(0x0600); r <= 0x06FF; r++ {
+		t[r-0x0600] = arabic.Normalize(string(r)) == string(r)
+	}
+	return t
+}()
+
 func makeToken(s string, start, end int, poss bool) token {
 	t := token{start: start, end: end, poss: poss}
 	upperLetters, letters := 0, 0
 	first := true
+	ident := true
 	for _, r := range s {
-		if unicode.Is(unicode.Arabic, r) {
+		if r >= 0x0600 && isArabicRune(r) {
 			t.arabic = true
+			first = false
+			ident = ident && r <= 0x06FF && arIdentity[r-0x0600]
+			continue // Arabic has no case
 		}
+		ident = false
 		if unicode.IsLetter(r) {
 			letters++
 			if unicode.IsUpper(r) {
@@ -145,9 +174,12 @@ func makeToken(s string, start, end int, poss bool) token {
 		}
 	}
 	t.upper = letters > 0 && upperLetters == letters && !t.arabic
-	if t.arabic {
+	switch {
+	case t.arabic && ident:
+		t.norm = s
+	case t.arabic:
 		t.norm = arabic.Normalize(s)
-	} else {
+	default:
 		t.norm = foldLatin(s)
 	}
 	return t
@@ -229,6 +261,33 @@ func cliticVariants(w string, dst []string) []string {
 	return dst
 }
 
+var proclitics = []string{"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"}
+
+// cliticForms lists the spellings of an Arabic word with proclitics
+// attached: exactly the words that cliticVariants maps back to w.
+func cliticForms(w string) []string {
+	var forms []string
+	for _, p := range proclitics {
+		forms = append(forms, p+w)
+	}
+	if strings.HasPrefix(w, "ال") {
+		for _, p := range []string{"", "و", "ف"} {
+			forms = append(forms, p+"لل"+w[len("ال"):])
+		}
+	}
+	out := forms[:0]
+	var buf []string
+	for _, f := range forms {
+		for _, v := range cliticVariants(f, buf) {
+			if v == w {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
 
 // isArticle reports whether a folded token is only the article (al, el,
@@ -240,7 +299,17 @@ func isArticle(w string) bool { return w == "al" || w == "ال" }
 // become "brhm" "kln". Vowels, w/y and ع drop out; doubled consonants and a
 // final h (ة) collapse.
 func skeleton(w string, isArabic bool) string {
-	var b [64]byte
+	var buf [64]byte
+	return string(appendSkeleton(buf[:0], w, isArabic))
+}
+
+// appendSkeleton writes the skeleton of w (at most 64 bytes) into the
+// backing array of dst, from its start, and returns it.
+func appendSkeleton(dst []byte, w string, isArabic bool) []byte {
+	b := dst[:cap(dst)]
+	if len(b) > 64 {
+		b = b[:64]
+	}
 	n := 0
 	add := func(c byte) {
 		if c == 0 || n == len(b) {
@@ -288,7 +357,7 @@ func skeleton(w string, isArabic bool) string {
 	if n > 1 && b[n-1] == 'h' {
 		n--
 	}
-	return string(b[:n])
+	return b[:n]
 }
 
 func latinClass(c byte) byte {
