@@ -165,14 +165,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	req := bleve.NewSearchRequestOptions(s.buildQuery(q), q.Size, (q.Page-1)*q.Size, false)
-	switch q.Sort {
-	case "newest":
-		req.SortBy([]string{"-" + indexer.FieldPublished, "_id"})
-	case "oldest":
-		req.SortBy([]string{indexer.FieldPublished, "_id"})
-	default:
-		req.SortBy([]string{"-_score", "-" + indexer.FieldPublished, "_id"})
-	}
+	req.SortBy(sortOrder(q.Sort))
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	for _, fields := range indexer.TextFields {
 		for _, f := range fields {
@@ -286,4 +279,56 @@ func (s *Service) Document(ctx context.Context, id string) (*document.Article, e
 		return nil, fmt.Errorf("search: %w: document %q", ErrNotFound, id)
 	}
 	return &a, nil
+}
+
+// MaxExport bounds one export: a spreadsheet's worth, and a bounded cost.
+const MaxExport = 10000
+
+// Export streams up to limit hits of q (ignoring Page and Size) to fn in
+// the query's order, page by page, so memory stays flat however many rows.
+func (s *Service) Export(ctx context.Context, q Query, limit int, fn func(Hit) error) error {
+	if limit <= 0 || limit > MaxExport {
+		return badf("limit %d: want 1 to %d", limit, MaxExport)
+	}
+	q.Page, q.Size = 1, MaxSize
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	const pageSize = 500
+	for from := 0; from < limit; from += pageSize {
+		n := min(pageSize, limit-from)
+		req := bleve.NewSearchRequestOptions(s.buildQuery(q), n, from, false)
+		req.SortBy(sortOrder(q.Sort))
+		res, err := s.store.Index().SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("search: export: %w", err)
+		}
+		for _, h := range res.Hits {
+			a, found, err := s.store.Article(h.ID)
+			if err != nil {
+				return fmt.Errorf("search: export: %w", err)
+			}
+			if !found {
+				continue
+			}
+			if err := fn(Hit{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang, Published: a.Published, Score: h.Score}); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < n {
+			return nil
+		}
+	}
+	return nil
+}
+
+func sortOrder(sort string) []string {
+	switch sort {
+	case "newest":
+		return []string{"-" + indexer.FieldPublished, "_id"}
+	case "oldest":
+		return []string{indexer.FieldPublished, "_id"}
+	default:
+		return []string{"-_score", "-" + indexer.FieldPublished, "_id"}
+	}
 }

@@ -93,7 +93,7 @@ func newCorpus(t *testing.T) *corpus {
 	if err := ix.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(search.New(ix), nil).Handler())
+	srv := httptest.NewServer(api.New(search.New(ix), api.Options{}).Handler())
 	t.Cleanup(srv.Close)
 	return &corpus{ix: ix, api: srv, summary: sum, broken: broken.URL}
 }

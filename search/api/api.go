@@ -24,6 +24,7 @@ import (
 type Searcher interface {
 	Search(ctx context.Context, q search.Query) (*search.Result, error)
 	Document(ctx context.Context, id string) (*document.Article, error)
+	Export(ctx context.Context, q search.Query, limit int, fn func(search.Hit) error) error
 }
 
 //go:embed web
@@ -31,16 +32,30 @@ var webFS embed.FS
 
 // Server holds the handlers.
 type Server struct {
-	svc    Searcher
-	logger *slog.Logger
+	svc     Searcher
+	logger  *slog.Logger
+	metrics *Metrics
+	mounts  map[string]http.Handler
+}
+
+// Options configure a Server beyond its search service.
+type Options struct {
+	Logger  *slog.Logger
+	Metrics *Metrics // nil: a registry of the API's own metrics only
+	// Mounts adds handlers of other packages (alerts, run history) under
+	// their mux patterns, e.g. "/api/subscriptions/".
+	Mounts map[string]http.Handler
 }
 
 // New returns a Server.
-func New(svc Searcher, logger *slog.Logger) *Server {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+func New(svc Searcher, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Server{svc: svc, logger: logger}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(nil)
+	}
+	return &Server{svc: svc, logger: opts.Logger, metrics: opts.Metrics, mounts: opts.Mounts}
 }
 
 // Handler returns the routes.
@@ -48,13 +63,19 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/search", s.wrap(s.search))
 	mux.Handle("GET /api/documents/{id}", s.wrap(s.document))
+	mux.Handle("GET /api/search.csv", s.export("csv"))
+	mux.Handle("GET /api/search.jsonl", s.export("jsonl"))
+	mux.Handle("GET /metrics", s.metrics.handler())
+	for pattern, h := range s.mounts {
+		mux.Handle(pattern, h)
+	}
 	mux.Handle("GET /healthz", s.wrap(func(*http.Request) (any, error) { return map[string]string{"status": "ok"}, nil }))
 	mux.Handle("/api/", s.wrap(func(r *http.Request) (any, error) {
 		return nil, &httpError{http.StatusNotFound, fmt.Sprintf("no API endpoint %s %s", r.Method, r.URL.Path)}
 	}))
 	static, _ := fs.Sub(webFS, "web")
 	mux.Handle("/", http.FileServerFS(static))
-	return s.recoverer(mux)
+	return s.recoverer(s.metrics.instrument(mux))
 }
 
 type httpError struct {
@@ -66,31 +87,45 @@ func (e *httpError) Error() string { return e.msg }
 
 type apiFunc func(r *http.Request) (any, error)
 
-// wrap is the single place that writes JSON answers and {"error"} bodies.
+// wrap is the single place that writes JSON answers.
 func (s *Server) wrap(f apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v, err := f(r)
+		if _, ok := err.(*exportRedirect); ok {
+			s.export("").ServeHTTP(w, r)
+			return
+		}
 		if err != nil {
-			status := http.StatusInternalServerError
-			msg := "internal error"
-			var he *httpError
-			switch {
-			case errors.As(err, &he):
-				status, msg = he.status, he.msg
-			case errors.Is(err, search.ErrBadQuery):
-				status, msg = http.StatusBadRequest, err.Error()
-			case errors.Is(err, search.ErrNotFound):
-				status, msg = http.StatusNotFound, err.Error()
-			case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-				status, msg = http.StatusServiceUnavailable, "request cancelled or timed out"
-			default:
-				s.logger.Error("request failed", "path", r.URL.Path, "err", err)
-			}
-			writeJSON(w, status, map[string]string{"error": msg})
+			writeError(w, s, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
 	})
+}
+
+// exportRedirect sends /api/search?format=jsonl|csv to the streaming export.
+type exportRedirect struct{}
+
+func (*exportRedirect) Error() string { return "export" }
+
+// writeError is the single place that writes {"error"} bodies: request
+// errors say what to fix, internal ones are logged and not leaked.
+func writeError(w http.ResponseWriter, s *Server, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "internal error"
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		status, msg = he.status, he.msg
+	case errors.Is(err, search.ErrBadQuery):
+		status, msg = http.StatusBadRequest, err.Error()
+	case errors.Is(err, search.ErrNotFound):
+		status, msg = http.StatusNotFound, err.Error()
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		status, msg = http.StatusServiceUnavailable, "request cancelled or timed out"
+	default:
+		s.logger.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, map[string]string{"error": msg})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -120,6 +155,9 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 }
 
 func (s *Server) search(r *http.Request) (any, error) {
+	if f := r.URL.Query().Get("format"); f != "" && f != "json" {
+		return nil, &exportRedirect{}
+	}
 	q, err := ParseQuery(r.URL.Query())
 	if err != nil {
 		return nil, err
