@@ -1,6 +1,7 @@
 package claim
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
@@ -305,6 +306,8 @@ func (st *state) arVerb(s *sentence, vi int, c cueAR, cueEnd int) {
 		switch {
 		case p.norm == "حسبما" || p.norm == "وحسبما":
 			backward = true
+		case p.norm == "كما" && vi >= 2 && (toks[vi-2].norm == "،" || toks[vi-2].norm == ","):
+			backward = starter < 0 // "…، كما أفاد جهاز الأمن" (as X reported)
 		case p.norm == "ما" && vi >= 2 && (toks[vi-2].norm == "بحسب" || toks[vi-2].norm == "وفق" || toks[vi-2].norm == "حسب"):
 			backward = true
 		case conj == 0 && !p.word && (p.norm == "،" || p.norm == ",") && vi >= 2 && isQuoteClose(st, toks[vi-2]):
@@ -362,6 +365,9 @@ func (st *state) arVerb(s *sentence, vi int, c cueAR, cueEnd int) {
 		cs = toks[starter+1].e
 	}
 	ce := s.e
+	if nc := arNextClause(toks, starter); nc < len(toks) {
+		ce = toks[nc].s
+	}
 	if np := arNextPart(toks, starter); np < len(toks) {
 		e := np
 		for e > 0 && !toks[e-1].word && !isQuoteClose(st, toks[e-1]) {
@@ -388,10 +394,8 @@ func (st *state) arVerb(s *sentence, vi int, c cueAR, cueEnd int) {
 // arCompAfter returns the index of the first token starting at or after
 // byte b when a complementizer comes within n tokens, else -1.
 func (st *state) arCompAfter(toks []token, b, n int) int {
-	for k := range toks {
-		if toks[k].s < b {
-			continue
-		}
+	k := sort.Search(len(toks), func(i int) bool { return toks[i].s >= b })
+	if k < len(toks) {
 		for j := k; j < len(toks) && j < k+n; j++ {
 			if toks[j].q >= 0 || toks[j].norm == "." {
 				return -1
@@ -400,7 +404,6 @@ func (st *state) arCompAfter(toks []token, b, n int) int {
 				return k
 			}
 		}
-		return -1
 	}
 	return -1
 }
@@ -423,6 +426,32 @@ func arIsSpeakerCut(toks []token, k int) bool {
 		return true
 	}
 	return arIsCut(w)
+}
+
+// arNextClause returns the index of a comma that opens another reported
+// clause ("، فيما أوضح X أن", "، بينما قال"), which ends the current
+// content, or len(toks).
+func arNextClause(toks []token, from int) int {
+	for k := from + 1; k+1 < len(toks); k++ {
+		if toks[k].q >= 0 || toks[k].norm != "،" && toks[k].norm != "," {
+			continue
+		}
+		j := k + 1
+		switch toks[j].norm {
+		case "فيما", "بينما", "كما", "وكما":
+			j++
+		case "في":
+			if j+1 < len(toks) && toks[j+1].norm == "حين" {
+				j += 2
+			}
+		}
+		if j < len(toks) && toks[j].word {
+			if c, _, ok := arCueOf(toks[j].norm); ok && !c.part {
+				return k
+			}
+		}
+	}
+	return len(toks)
 }
 
 func startsWithPart(rest string) bool {

@@ -273,6 +273,18 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 		}
 	}
 	if !inverted && contentAfter {
+		// `"…," Witkoff said, "…"`: the quotation before counts too
+		if isQuoteOpen(st, toks[p]) && spS >= 0 && spS < ci {
+			e := spS
+			for e > 0 && !toks[e-1].word && toks[e-1].q < 0 && !isQuoteClose(st, toks[e-1]) {
+				e--
+			}
+			if e > 0 && isQuoteClose(st, toks[e-1]) {
+				if qi := quoteEndingAt(st.quotes, toks[e-1].e); qi >= 0 {
+					st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, st.quotes[qi].s, st.quotes[qi].e, "", info.neg, s)
+				}
+			}
+		}
 		cs := toks[p].s
 		ce := cEnd
 		if qi := quoteStartingAt(st.quotes, cs); qi >= 0 {

@@ -1,6 +1,7 @@
 package claim
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -332,30 +333,22 @@ func tokenize(text string, s, e int, quotes []quote, lang string) []token {
 	return toks
 }
 
-// quoteStartAt returns the index of the quote whose opening mark starts at
-// byte b, or -1.
+// quoteStartingAt returns the index of the quote whose opening mark starts
+// at byte b, or -1.
 func quoteStartingAt(quotes []quote, b int) int {
-	for i, q := range quotes {
-		if q.s == b {
-			return i
-		}
-		if q.s > b {
-			break
-		}
+	i := sort.Search(len(quotes), func(i int) bool { return quotes[i].s >= b })
+	if i < len(quotes) && quotes[i].s == b {
+		return i
 	}
 	return -1
 }
 
 // quoteEndingAt returns the index of the quote whose closing mark ends at
-// byte b, or -1.
+// byte b, or -1. Quotes do not overlap, so their ends are sorted too.
 func quoteEndingAt(quotes []quote, b int) int {
-	for i, q := range quotes {
-		if q.e == b {
-			return i
-		}
-		if q.s > b {
-			break
-		}
+	i := sort.Search(len(quotes), func(i int) bool { return quotes[i].e >= b })
+	if i < len(quotes) && quotes[i].e == b {
+		return i
 	}
 	return -1
 }

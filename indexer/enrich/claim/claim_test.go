@@ -1,0 +1,306 @@
+package claim
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mirsad-observatory/mirsad/indexer/arabic"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// fakeResolver knows a few speakers by normalized surface form, the way the
+// entity gazetteer will.
+type fakeResolver map[string]string
+
+func (f fakeResolver) ResolveSpeaker(surface, lang string, at time.Time) (string, string, bool) {
+	id, ok := f[arabic.Normalize(surface)]
+	return id, surface, ok
+}
+
+var _ SpeakerResolver = fakeResolver(nil)
+
+// published is a Wednesday.
+var published = time.Date(2025, 10, 15, 9, 0, 0, 0, time.UTC)
+
+type want struct {
+	speaker, text, cue, kind string
+	id                       string
+	anonymous, negative      bool
+	date                     time.Time
+}
+
+func TestExtract(t *testing.T) {
+	resolver := fakeResolver{
+		arabic.Normalize("رئيس الوزراء القطري"):                 "mohammed-bin-abdulrahman",
+		arabic.Normalize("وزير الخارجية المصري بدر عبد العاطي"): "badr-abdelatty",
+		"kalin":             "ibrahim-kalin",
+		"egypt's spy chief": "hassan-rashad",
+	}
+	tests := []struct {
+		name, lang, text string
+		want             []want
+	}{
+		{
+			name: "arabic indirect after قال with a title and a name",
+			lang: "ar",
+			text: "وقال وزير الخارجية المصري بدر عبد العاطي إن مصر ستواصل جهودها مع الوسطاء.",
+			want: []want{{speaker: "وزير الخارجية المصري بدر عبد العاطي", text: "مصر ستواصل جهودها مع الوسطاء", cue: "قال", kind: "indirect", id: "badr-abdelatty"}},
+		},
+		{
+			name: "arabic title only is passed to the resolver",
+			lang: "ar",
+			text: "وشدد رئيس الوزراء القطري على ضرورة فتح المعابر فورا.",
+			want: []want{{speaker: "رئيس الوزراء القطري", text: "ضرورة فتح المعابر فورا", cue: "شدد", kind: "indirect", id: "mohammed-bin-abdulrahman"}},
+		},
+		{
+			name: "arabic direct quote after a colon",
+			lang: "ar",
+			text: "وقال قالن في إسطنبول: «المرحلة الثانية تبدأ الآن».",
+			want: []want{{speaker: "قالن", text: "المرحلة الثانية تبدأ الآن", cue: "قال", kind: "direct"}},
+		},
+		{
+			name: "arabic quote before its speaker",
+			lang: "ar",
+			text: "«لن نسمح بانهيار الهدنة»، قال المتحدث باسم الخارجية القطرية.",
+			want: []want{{speaker: "المتحدث باسم الخارجية القطرية", text: "لن نسمح بانهيار الهدنة", cue: "قال", kind: "direct"}},
+		},
+		{
+			name: "arabic quote attributed with بحسب",
+			lang: "ar",
+			text: "«المؤتمر رسالة أمل لأهل غزة»، بحسب بيان الخارجية.",
+			want: []want{{speaker: "بيان الخارجية", text: "المؤتمر رسالة أمل لأهل غزة", cue: "بحسب", kind: "direct"}},
+		},
+		{
+			name: "arabic zero subject and participle resolve to the last speaker",
+			lang: "ar",
+			text: "وأكد الأنصاري أن الاتصالات مستمرة.\nوأضاف أن الوسطاء يتابعون التنفيذ، مشيرا إلى أن المفاوضات لم تبدأ بعد.",
+			want: []want{
+				{speaker: "الأنصاري", text: "الاتصالات مستمرة", cue: "أكد", kind: "indirect"},
+				{speaker: "الأنصاري", text: "الوسطاء يتابعون التنفيذ", cue: "أضاف", kind: "indirect"},
+				{speaker: "الأنصاري", text: "المفاوضات لم تبدأ بعد", cue: "مشيرا", kind: "indirect"},
+			},
+		},
+		{
+			name: "arabic feminine zero subject prefers the feminine speaker",
+			lang: "ar",
+			text: "وقالت الوزارة إن الدعوات وجهت.\nوقال المتحدث إن الموعد لم يحدد.\nوأضافت أن المؤتمر سيعقد في القاهرة.",
+			want: []want{
+				{speaker: "الوزارة", text: "الدعوات وجهت", cue: "قالت", kind: "indirect"},
+				{speaker: "المتحدث", text: "الموعد لم يحدد", cue: "قال", kind: "indirect"},
+				{speaker: "الوزارة", text: "المؤتمر سيعقد في القاهرة", cue: "أضافت", kind: "indirect"},
+			},
+		},
+		{
+			name: "arabic denial",
+			lang: "ar",
+			text: "ونفت حركة حماس أن تكون قد خرقت الاتفاق.",
+			want: []want{{speaker: "حركة حماس", text: "تكون قد خرقت الاتفاق", cue: "نفت", kind: "indirect", negative: true}},
+		},
+		{
+			name: "arabic anonymous source keeps its description and no id",
+			lang: "ar",
+			text: "وبحسب مصادر مطلعة، فإن الوفد سيصل إلى القاهرة.",
+			want: []want{{speaker: "مصادر مطلعة", text: "الوفد سيصل إلى القاهرة", cue: "بحسب", kind: "indirect", anonymous: true}},
+		},
+		{
+			name: "arabic quoted source after نقل عن",
+			lang: "ar",
+			text: "ونقلت وكالة رويترز عن مسؤول مصري رفيع قوله إن المحادثات تسير في الاتجاه الصحيح.",
+			want: []want{{speaker: "مسؤول مصري رفيع", text: "المحادثات تسير في الاتجاه الصحيح", cue: "قوله", kind: "indirect", anonymous: true}},
+		},
+		{
+			name: "arabic body statement dated yesterday",
+			lang: "ar",
+			text: "وأكدت الأطراف الثلاثة أمس في بيان مشترك أن تبادل الأسرى سيستمر.",
+			want: []want{{speaker: "الأطراف الثلاثة", text: "تبادل الأسرى سيستمر", cue: "أكدت", kind: "indirect", date: published.AddDate(0, 0, -1)}},
+		},
+		{
+			name: "arabic فيما أوضح and ولفت إلى",
+			lang: "ar",
+			text: "وقال فيدان إن أنقرة مستعدة، فيما أوضح عبد العاطي أن القاهرة جاهزة.\nولفت إلى أن الموعد قريب.",
+			want: []want{
+				{speaker: "فيدان", text: "أنقرة مستعدة", cue: "قال", kind: "indirect"},
+				{speaker: "عبد العاطي", text: "القاهرة جاهزة", cue: "أوضح", kind: "indirect"},
+				{speaker: "عبد العاطي", text: "الموعد قريب", cue: "لفت", kind: "indirect"},
+			},
+		},
+		{
+			name: "arabic no reporting verb, no claim",
+			lang: "ar",
+			text: "وصل الوفد المصري إلى الدوحة مساء الثلاثاء.",
+		},
+		{
+			name: "english quote with speaker after",
+			lang: "en",
+			text: `"We will not let the truce collapse," Kalin said.`,
+			want: []want{{speaker: "Kalin", text: "We will not let the truce collapse", cue: "said", kind: "direct", id: "ibrahim-kalin"}},
+		},
+		{
+			name: "english title only, dated by weekday",
+			lang: "en",
+			text: "Egypt's spy chief said on Monday that the talks would resume in Cairo.",
+			want: []want{{speaker: "Egypt's spy chief", text: "the talks would resume in Cairo", cue: "said", kind: "indirect", id: "hassan-rashad", date: published.AddDate(0, 0, -2)}},
+		},
+		{
+			name: "english according to an anonymous official",
+			lang: "en",
+			text: "According to a senior Egyptian official, the delegation will arrive on Sunday.",
+			want: []want{{speaker: "a senior Egyptian official", text: "the delegation will arrive on Sunday", cue: "According to", kind: "indirect", anonymous: true}},
+		},
+		{
+			name: "english pronoun resolves to the last speaker",
+			lang: "en",
+			text: "Qatar's prime minister said the second phase is the hardest. He added that donors need guarantees.",
+			want: []want{
+				{speaker: "Qatar's prime minister", text: "the second phase is the hardest", cue: "said", kind: "indirect"},
+				{speaker: "Qatar's prime minister", text: "donors need guarantees", cue: "added", kind: "indirect"},
+			},
+		},
+		{
+			name: "english bodies and statements",
+			lang: "en",
+			text: "The mediators agreed that the crossing would open. A joint statement said the parties remain committed.",
+			want: []want{
+				{speaker: "The mediators", text: "the crossing would open", cue: "agreed", kind: "indirect"},
+				{speaker: "A joint statement", text: "the parties remain committed", cue: "said", kind: "indirect"},
+			},
+		},
+		{
+			name: "english denial and inversion",
+			lang: "en",
+			text: `Hamas denied that it had violated the deal. "The deal holds," said Witkoff.`,
+			want: []want{
+				{speaker: "Hamas", text: "it had violated the deal", cue: "denied", kind: "indirect", negative: true},
+				{speaker: "Witkoff", text: "The deal holds", cue: "said", kind: "direct"},
+			},
+		},
+		{
+			name: "english quote around its speaker",
+			lang: "en",
+			text: `"We are close," Witkoff said, "but not there yet."`,
+			want: []want{
+				{speaker: "Witkoff", text: "We are close", cue: "said", kind: "direct"},
+				{speaker: "Witkoff", text: "but not there yet", cue: "said", kind: "direct"},
+			},
+		},
+	}
+	x := New(Options{Resolver: resolver})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := x.Extract("doc-1", tc.text, tc.lang, published)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d claims, want %d: %+v", len(got), len(tc.want), got)
+			}
+			for i, w := range tc.want {
+				c := got[i]
+				checkSpan(t, tc.text, c)
+				if c.Speaker != w.speaker || c.Text != w.text || c.Cue != w.cue || c.Kind != w.kind {
+					t.Errorf("claim %d = {speaker %q, text %q, cue %q, kind %q}, want {%q, %q, %q, %q}",
+						i, c.Speaker, c.Text, c.Cue, c.Kind, w.speaker, w.text, w.cue, w.kind)
+				}
+				if c.SpeakerID != w.id {
+					t.Errorf("claim %d speaker id = %q, want %q", i, c.SpeakerID, w.id)
+				}
+				if c.Anonymous != w.anonymous {
+					t.Errorf("claim %d anonymous = %v, want %v", i, c.Anonymous, w.anonymous)
+				}
+				if (c.Polarity == "negative") != w.negative {
+					t.Errorf("claim %d polarity = %q, want negative=%v", i, c.Polarity, w.negative)
+				}
+				wd := w.date
+				if wd.IsZero() {
+					wd = published
+				}
+				if !c.Date.Equal(wd) {
+					t.Errorf("claim %d date = %v, want %v", i, c.Date, wd)
+				}
+				if c.DocID != "doc-1" || c.Lang != tc.lang {
+					t.Errorf("claim %d doc/lang = %q/%q", i, c.DocID, c.Lang)
+				}
+			}
+		})
+	}
+}
+
+func checkSpan(t *testing.T, text string, c document.Claim) {
+	t.Helper()
+	if c.Start < 0 || c.End > len(text) || c.Start >= c.End {
+		t.Fatalf("span %d-%d outside text of %d bytes", c.Start, c.End, len(text))
+	}
+	if text[c.Start:c.End] != c.Text {
+		t.Fatalf("Text %q is not text[%d:%d] = %q", c.Text, c.Start, c.End, text[c.Start:c.End])
+	}
+	if !utf8.ValidString(c.Text) || !utf8.ValidString(c.Speaker) || !utf8.ValidString(c.Cue) {
+		t.Fatalf("invalid UTF-8 in %+v", c)
+	}
+}
+
+func TestIDsAreStableAndPerDocument(t *testing.T) {
+	text := "وقال الأنصاري إن الوسطاء يتابعون التنفيذ."
+	x := New(Options{})
+	a := x.Extract("doc-a", text, "ar", published)
+	b := x.Extract("doc-a", text, "ar", published.Add(time.Hour))
+	c := x.Extract("doc-b", text, "ar", published)
+	if len(a) != 1 || len(b) != 1 || len(c) != 1 {
+		t.Fatalf("want one claim each, got %d %d %d", len(a), len(b), len(c))
+	}
+	if a[0].ID != b[0].ID {
+		t.Errorf("same doc and span gave ids %q and %q", a[0].ID, b[0].ID)
+	}
+	if a[0].ID == c[0].ID {
+		t.Errorf("different documents share id %q", a[0].ID)
+	}
+}
+
+func TestNoResolverKeepsSurface(t *testing.T) {
+	got := New(Options{}).Extract("d", "وقال رئيس الوزراء القطري إن الوساطة مستمرة.", "", published)
+	if len(got) != 1 || got[0].SpeakerID != "" || got[0].Speaker != "رئيس الوزراء القطري" || got[0].Lang != "ar" {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+// dateHook dates every statement on a fixed day.
+type dateHook struct{ day time.Time }
+
+func (d dateHook) ResolveDate(text, lang string, published time.Time) (time.Time, bool) {
+	return d.day, strings.Contains(text, "الماضي")
+}
+
+func TestDateResolverHook(t *testing.T) {
+	day := time.Date(2025, 10, 10, 0, 0, 0, 0, time.UTC)
+	x := New(Options{Dates: dateHook{day}})
+	got := x.Extract("d", "وقال الأنصاري الأسبوع الماضي إن الوساطة مستمرة.\nوقال فيدان إن أنقرة مستعدة.", "ar", published)
+	if len(got) != 2 {
+		t.Fatalf("got %+v", got)
+	}
+	if !got[0].Date.Equal(day) || !got[1].Date.Equal(published) {
+		t.Errorf("dates = %v, %v", got[0].Date, got[1].Date)
+	}
+}
+
+func FuzzClaims(f *testing.F) {
+	seeds := []string{
+		"وقال وزير الخارجية المصري بدر عبد العاطي إن مصر ستواصل جهودها.",
+		"«لن نسمح بانهيار الهدنة»، قال المتحدث.",
+		"وبحسب مصادر مطلعة، فإن الوفد سيصل.\nوأضاف: «نحن هنا",
+		`"We are close," Witkoff said, "but not there yet."`,
+		"According to a senior official, the talks resume. He added that ''things move.''",
+		"said", "«", "\"", "'", "''", "قال إن", ", said", "وقال: «»", "Mr. Trump said.",
+		"\xff\xfeوقال \xc3 إن x", "وفقا لـ", "نقلت عن قوله", "جاء في",
+	}
+	for _, s := range seeds {
+		f.Add(s, "ar")
+		f.Add(s, "en")
+	}
+	x := New(Options{Resolver: fakeResolver{"قالن": "ibrahim-kalin"}})
+	f.Fuzz(func(t *testing.T, text, lang string) {
+		for _, c := range x.Extract("fuzz", text, lang, published) {
+			checkSpan(t, text, c)
+			if c.Kind != "direct" && c.Kind != "indirect" {
+				t.Fatalf("kind %q", c.Kind)
+			}
+		}
+	})
+}
