@@ -30,7 +30,7 @@ import (
 // document matching the exact form above one matching only the stem.
 const (
 	ExactBoostAR = 0.2
-	ExactBoostEN = 1.5
+	ExactBoostEN = 1.0
 )
 
 // ExactBoost returns the exact-field boost for lang ("ar" or "en").
