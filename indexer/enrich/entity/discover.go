@@ -373,10 +373,15 @@ func (m *Matcher) register(text string, name []token, role string) string {
 
 // recall finds names of people discovered earlier (in this text or another)
 // where no title introduces them this time.
-func (m *Matcher) recall(toks []token, covered []int8, spans []span, skAt func(int) string) []span {
+func (m *Matcher) recall(text string, toks []token, covered []int8, spans []span) []span {
+	type seen struct {
+		d             int
+		lang, surface string
+	}
+	var spellings []seen
 	m.mu.RLock()
-	defer m.mu.RUnlock()
 	if len(m.disc) == 0 {
+		m.mu.RUnlock()
 		return spans
 	}
 	var sb [64]byte
@@ -391,7 +396,7 @@ func (m *Matcher) recall(toks []token, covered []int8, spans []span, skAt func(i
 			}
 			d, ok := m.found[joinNorm(toks[i:j])]
 			if !ok {
-				if sk, ok2 := keyAt(skAt, i, j); ok2 {
+				if sk, ok2 := skeletonKey(toks[i:j]); ok2 {
 					d, ok = m.fskel[sk]
 				}
 			}
@@ -400,10 +405,27 @@ func (m *Matcher) recall(toks []token, covered []int8, spans []span, skAt func(i
 				for k := i; k < j; k++ {
 					covered[k] = 3
 				}
+				lang := "en"
+				if toks[i].arabic {
+					lang = "ar"
+				}
+				spellings = append(spellings, seen{d, lang, text[toks[i].start:toks[j-1].end]})
 				i = j - 1
 				break
 			}
 		}
+	}
+	m.mu.RUnlock()
+	if len(spellings) > 0 {
+		// Keep new spellings (another script, another transliteration) so
+		// that the provisional entity is found by them too.
+		m.mu.Lock()
+		for _, s := range spellings {
+			e := &m.disc[s.d]
+			e.Names[s.lang] = appendNew(e.Names[s.lang], s.surface)
+			m.found[joinNorm(tokenize(s.surface))] = s.d
+		}
+		m.mu.Unlock()
 	}
 	return spans
 }

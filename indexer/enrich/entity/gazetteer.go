@@ -127,20 +127,20 @@ func LoadFiles(paths ...string) (*Gazetteer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("entity: %w", err)
 		}
-		fileEnts, lines, err := parseFileLines(p, data)
+		fileEnts, pos, err := parseFileLines(p, data)
 		if err != nil {
 			return nil, err
 		}
 		for k, e := range fileEnts {
-			where := fmt.Sprintf("%s:%d", p, lines[k])
+			where := fmt.Sprintf("%s:%d", p, pos[k].id)
 			if first, dup := seen[e.ID]; dup {
-				return nil, &LoadError{File: p, Line: lines[k], Field: fmt.Sprintf("entities[%d].id", k),
+				return nil, &LoadError{File: p, Line: pos[k].id, Field: fmt.Sprintf("entities[%d].id", k),
 					Msg: fmt.Sprintf("duplicate id %q (first defined at %s)", e.ID, first)}
 			}
 			seen[e.ID] = where
 			if i, ok := idx[e.ID]; ok {
 				if ents[i].Type != e.Type {
-					return nil, &LoadError{File: p, Line: lines[k], Field: fmt.Sprintf("entities[%d].type", k),
+					return nil, &LoadError{File: p, Line: pos[k].typ, Field: fmt.Sprintf("entities[%d].type", k),
 						Msg: fmt.Sprintf("type %q differs from the built-in %q for id %q", e.Type, ents[i].Type, e.ID)}
 				}
 				for l, ns := range e.Names {
@@ -483,9 +483,12 @@ func parseFile(name string, data []byte) ([]Entity, error) {
 	return ents, err
 }
 
+// entityPos holds the lines of an entity's id and type in its file.
+type entityPos struct{ id, typ int }
+
 // parseFileLines decodes and validates one gazetteer file, returning each
-// entity with the line it starts on.
-func parseFileLines(name string, data []byte) ([]Entity, []int, error) {
+// entity with the lines of its id and type.
+func parseFileLines(name string, data []byte) ([]Entity, []entityPos, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		le := &LoadError{File: name, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
@@ -495,7 +498,7 @@ func parseFileLines(name string, data []byte) ([]Entity, []int, error) {
 		}
 		return nil, nil, le
 	}
-	fail := func(n *yaml.Node, field, format string, args ...any) ([]Entity, []int, error) {
+	fail := func(n *yaml.Node, field, format string, args ...any) ([]Entity, []entityPos, error) {
 		line := 0
 		if n != nil {
 			line = n.Line
@@ -521,7 +524,7 @@ func parseFileLines(name string, data []byte) ([]Entity, []int, error) {
 		return fail(doc, "entities", "want a list of entities")
 	}
 	ents := make([]Entity, 0, len(list.Content))
-	lines := make([]int, 0, len(list.Content))
+	lines := make([]entityPos, 0, len(list.Content))
 	firstLine := map[string]int{}
 	for i, en := range list.Content {
 		field := fmt.Sprintf("entities[%d]", i)
@@ -590,7 +593,7 @@ func parseFileLines(name string, data []byte) ([]Entity, []int, error) {
 			}
 		}
 		ents = append(ents, e)
-		lines = append(lines, en.Line)
+		lines = append(lines, entityPos{id: idNode.Line, typ: typeNode.Line})
 	}
 	return ents, lines, nil
 }

@@ -246,7 +246,7 @@ func (m *Matcher) Match(text, lang string, published time.Time) []Mention {
 	}
 	if !m.opts.NoDiscovery {
 		spans = m.discover(text, toks, covered, spans)
-		spans = m.recall(toks, covered, spans, skAt)
+		spans = m.recall(text, toks, covered, spans)
 	}
 	spans = pruneRoles(toks, spans, m.g)
 	sort.Slice(spans, func(a, b int) bool { return spans[a].i < spans[b].i })
