@@ -81,7 +81,7 @@ func (l *StringList) UnmarshalJSON(b []byte) error {
 	}
 	var many []string
 	if err := json.Unmarshal(b, &many); err != nil {
-		return errors.New("want a string or an array of strings")
+		return errors.New("entities and speaker take a string or an array of strings")
 	}
 	*l = many
 	return nil
@@ -179,11 +179,14 @@ func (s *Service) normalize(sub *Subscription) error {
 		field := fmt.Sprintf("webhooks[%d]", i)
 		w.URL = strings.TrimSpace(w.URL)
 		u, err := url.Parse(w.URL)
-		if err != nil || u.Host == "" {
+		if err != nil || u.Scheme == "" {
 			return invalid(field+".url", "%q is not an absolute URL", w.URL)
 		}
 		if u.Scheme != "http" && u.Scheme != "https" {
 			return invalid(field+".url", "scheme %q: want http or https", u.Scheme)
+		}
+		if u.Host == "" {
+			return invalid(field+".url", "%q has no host", w.URL)
 		}
 		if u.User != nil {
 			return invalid(field+".url", "credentials in the URL are not allowed; sign with secret_env")
