@@ -190,6 +190,21 @@ func (c *Client) HTTPClient() *http.Client {
 	return &http.Client{Transport: c.rt, CheckRedirect: c.checkRedirect(false)}
 }
 
+// Allowed applies the client's robots.txt rules (cache, TTL, 5xx/429 deferral) to rawURL without
+// fetching it, for callers that fetch through Transport, such as colly in OnRequest (colly's own
+// robots handling treats a 5xx robots.txt as "disallow all" and never retries it). It returns nil,
+// or an *Error of kind blocked-by-robots, robots-unavailable, ssrf, scheme or invalid-url.
+func (c *Client) Allowed(ctx context.Context, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return newError(rawURL, KindInvalidURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return newError(rawURL, KindScheme, fmt.Errorf("unsupported scheme %q (only http and https)", u.Scheme))
+	}
+	return c.robots.allowed(ctx, u)
+}
+
 // CloseIdleConnections releases pooled connections.
 func (c *Client) CloseIdleConnections() { c.rt.base.CloseIdleConnections() }
 

@@ -459,6 +459,10 @@ func TestRobots(t *testing.T) {
 		if hits("/secret/plans") != 0 {
 			t.Error("disallowed page was fetched")
 		}
+		mustKind(t, c.Allowed(context.Background(), srv.URL+"/secret/other"), KindBlockedByRobots)
+		if err := c.Allowed(context.Background(), srv.URL+"/news/2"); err != nil {
+			t.Errorf("Allowed(/news/2) = %v", err)
+		}
 		// Our group, not "*", applies: /private/ is open to Mirsad, the Allow carve-out too.
 		for _, p := range []string{"/private/x", "/secret/press-release", "/news"} {
 			if _, err := c.Get(context.Background(), srv.URL+p, Conditional{}); err != nil {
