@@ -209,6 +209,9 @@ func ParseFeedDate(s string, zone *time.Location) (time.Time, error) {
 	}
 	s = strings.TrimSpace(s)
 	if t, ok := parseISO(s, zone); ok {
+		if t.Year() < 1900 || t.Year() > 2100 {
+			return time.Time{}, fmt.Errorf("pubdate: year %d of %q out of range", t.Year(), s)
+		}
 		return t, nil
 	}
 	dt, ok := datetext.ParseDateTime(s, true)

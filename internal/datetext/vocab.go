@@ -76,7 +76,7 @@ var monthWords = map[string]int{}
 // day number, a year or a qualifier.
 var ambiguousMonths = map[string]bool{
 	"may": true, "march": true, "mar": true, "jan": false, "اب": true, "تموز": true, "ماي": true,
-	"aug": false, "sun": true,
+	"aug": false, "sun": true, "مارس": true, "نيسان": true, "جوان": true,
 }
 
 // hijriMonthWords maps folded Hijri month names to their number.
