@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bufio"
 	"compress/gzip"
 	"context"
 	"crypto/tls"
@@ -67,13 +68,20 @@ func (t *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	limit := t.opts.MaxBodyBytes
 	var body io.Reader = resp.Body
 	ce := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
-	if ce == "gzip" || ce == "x-gzip" {
+	switch {
+	case ce == "gzip" || ce == "x-gzip":
 		body = &lazyGzip{src: resp.Body}
-		resp.Header.Del("Content-Encoding")
-		resp.Header.Del("Content-Length")
-		resp.ContentLength = -1
-		resp.Uncompressed = true
-	} else if resp.ContentLength > limit {
+		markDecoded(resp)
+	case ce == "" && gzipFile(req, resp):
+		// A .gz file (sitemaps) without Content-Encoding: colly would gunzip it after its
+		// own size limit, unbounded. Decode it here so the cap counts decoded bytes for everyone.
+		br := bufio.NewReader(resp.Body)
+		body = br
+		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+			body = &lazyGzip{src: br}
+			markDecoded(resp)
+		}
+	case resp.ContentLength > limit:
 		// Declared too large: fail before reading a byte.
 		resp.Body.Close()
 		cancel()
@@ -84,6 +92,19 @@ func (t *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		parent: req.Context(), ctx: ctx, cancel: cancel, opts: t.opts,
 	}
 	return resp, nil
+}
+
+func gzipFile(req *http.Request, resp *http.Response) bool {
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	return strings.HasSuffix(strings.ToLower(req.URL.Path), ".gz") || strings.Contains(ct, "gzip")
+}
+
+// markDecoded tells downstream readers (colly checks Uncompressed) that the body is decoded.
+func markDecoded(resp *http.Response) {
+	resp.Header.Del("Content-Encoding")
+	resp.Header.Del("Content-Length")
+	resp.ContentLength = -1
+	resp.Uncompressed = true
 }
 
 func closeReqBody(req *http.Request) {
