@@ -176,11 +176,29 @@ func arCueOf(w string) (cueAR, int, bool) {
 	return c, n, ok
 }
 
+// arTriggers holds every normalized word, with and without و/ف, that can
+// start an attribution; other words are skipped with one lookup.
+var arTriggers = map[string]bool{}
+
+func init() {
+	add := func(w string) {
+		arTriggers[w] = true
+		arTriggers["و"+w] = true
+		arTriggers["ف"+w] = true
+	}
+	for w := range arCues {
+		add(w)
+	}
+	for _, w := range []string{"بحسب", "حسب", "وفقا", "وفق", "نقلا", "جاء", "نقل", "نقلت"} {
+		add(arabic.Normalize(w))
+	}
+}
+
 func (st *state) arabicSentence(s *sentence) {
 	toks := s.toks
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if !t.word || t.q >= 0 {
+		if !t.word || t.q >= 0 || !arTriggers[t.norm] {
 			continue
 		}
 		w := t.norm

@@ -289,6 +289,7 @@ func FuzzClaims(f *testing.F) {
 		"According to a senior official, the talks resume. He added that ''things move.''",
 		"said", "«", "\"", "'", "''", "قال إن", ", said", "وقال: «»", "Mr. Trump said.",
 		"\xff\xfeوقال \xc3 إن x", "وفقا لـ", "نقلت عن قوله", "جاء في",
+		"وقال عضو إن الوفد وصل.", // regression: a one-word anonymous speaker (ANT corpus)
 	}
 	for _, s := range seeds {
 		f.Add(s, "ar")

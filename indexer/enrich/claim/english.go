@@ -628,7 +628,7 @@ func isAnonymous(surface, lang string) bool {
 			// "عضو المكتب السياسي لحماس باسم نعيم" is named: look for a name
 			// after a definite description only when the first word is عضو/قيادي
 			if w == "عضو" || w == "قيادي" {
-				return len(ws) <= 4 && !strings.HasPrefix(ws[1], "ال")
+				return len(ws) == 1 || len(ws) <= 4 && !strings.HasPrefix(ws[1], "ال")
 			}
 			return true
 		}

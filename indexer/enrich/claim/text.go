@@ -274,7 +274,7 @@ func isAbbrevBefore(text string, start, dot int) bool {
 
 // tokenize cuts [s,e) into words and punctuation marks.
 func tokenize(text string, s, e int, quotes []quote, lang string) []token {
-	var toks []token
+	toks := make([]token, 0, (e-s)/6+4)
 	qi := 0
 	i := s
 	for i < e {
@@ -320,7 +320,7 @@ func tokenize(text string, s, e int, quotes []quote, lang string) []token {
 		t := token{s: i, e: j, word: word, q: q}
 		if word {
 			if lang == "ar" {
-				t.norm = arabic.Normalize(text[i:j])
+				t.norm = normalizeWord(text[i:j])
 			} else {
 				t.norm = strings.ToLower(strings.ReplaceAll(text[i:j], "’", "'"))
 			}
@@ -351,4 +351,35 @@ func quoteEndingAt(quotes []quote, b int) int {
 		return i
 	}
 	return -1
+}
+
+// identityRune[r-0x0600] is true when arabic.Normalize leaves the Arabic
+// rune r unchanged. It is computed from Normalize itself so that the fast
+// path below can never disagree with it.
+var identityRune = func() (t [0x100]bool) {
+	for r := rune(0x0600); r <= 0x06FF; r++ {
+		t[r-0x0600] = arabic.Normalize(string(r)) == string(r)
+	}
+	return t
+}()
+
+var identityASCII = func() (t [0x80]bool) {
+	for r := rune(0); r < 0x80; r++ {
+		t[r] = arabic.Normalize(string(r)) == string(r)
+	}
+	return t
+}()
+
+// normalizeWord is arabic.Normalize for one word, without allocating when
+// the word is already in normal form (most words of a news article).
+func normalizeWord(w string) string {
+	for _, r := range w {
+		switch {
+		case r < 0x80 && identityASCII[r]:
+		case r >= 0x0600 && r <= 0x06FF && identityRune[r-0x0600]:
+		default:
+			return arabic.Normalize(w)
+		}
+	}
+	return w
 }
