@@ -95,6 +95,9 @@
       pager.append(b);
     }
     renderFacets(res.facets);
+    // Tells tests (and assistive tools) which query the list now shows.
+    ol.dataset.q = form.elements.q.value;
+    ol.dataset.page = page;
   }
 
   async function run() {

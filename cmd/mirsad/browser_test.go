@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium kept off the network. Without a browser
+// the test is skipped with instructions, unless MIRSAD_BROWSER_TESTS=1
+// (set by .ci/run), where a missing browser fails.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, p := range []string{os.Getenv("MIRSAD_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p != "" {
+			if _, err := exec.LookPath(p); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv("MIRSAD_BROWSER_TESTS") == "1" {
+			t.Fatal("MIRSAD_BROWSER_TESTS=1 but no chromium found (apt-get install chromium, or set MIRSAD_CHROMIUM)")
+		}
+		t.Skip("no chromium: browser tests skipped; apt-get install chromium and set MIRSAD_BROWSER_TESTS=1 to run them")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 1400),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	// The first Run starts the browser; its context must not carry a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium %s: %v", path, err)
+	}
+	return ctx
+}
+
+// within runs steps with a bound, so a page that never shows what we wait
+// for fails the test instead of hanging it.
+func within(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+func TestBrowserSearchPage(t *testing.T) {
+	ctx := browser(t)
+	c := newCorpus(t)
+
+	type C = chromedp.CSS
+	within(t, ctx,
+		chromedp.Navigate(c.api.URL+"/"),
+		chromedp.WaitVisible(C("#q")),
+		chromedp.WaitVisible(C(`#results[data-q=""]`)), // the first, empty query has rendered
+		chromedp.SendKeys(C("#q"), "القاهرة"),
+		chromedp.Submit(C("#q")),
+		chromedp.WaitVisible(C(`#results[data-q="القاهرة"] li[dir="rtl"]`)),
+	)
+	status := eval[string](t, ctx, `document.getElementById("status").textContent`)
+	dirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#results li")].map(li => li.getAttribute("dir") + ":" + li.getAttribute("lang"))`)
+	if !strings.Contains(status, "results") || len(dirs) == 0 {
+		t.Fatalf("status %q, %d results", status, len(dirs))
+	}
+	for _, d := range dirs {
+		if d != "rtl:ar" && d != "ltr:en" {
+			t.Errorf("result laid out as %s", d)
+		}
+	}
+	if marks := eval[int](t, ctx, `document.querySelectorAll("#results li .snippet mark").length`); marks == 0 {
+		t.Error("no highlighted words in the snippets")
+	}
+
+	// English results are laid out left to right.
+	search := func(q string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[any](`document.getElementById("q").value = ` + strconv.Quote(q) + `; document.getElementById("search").requestSubmit(); null`)(ctx, t)
+			return err
+		})
+	}
+	within(t, ctx, search("joint statement"), chromedp.WaitVisible(C(`#results[data-q="joint statement"] li[dir="ltr"]`)))
+	if enDirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#results li")].map(li => li.getAttribute("dir"))`); len(enDirs) == 0 || enDirs[0] != "ltr" {
+		t.Errorf("english dirs %v", enDirs)
+	}
+
+	// A facet click narrows the results to one language.
+	within(t, ctx,
+		search(""),
+		chromedp.WaitVisible(C(`#results[data-q=""] li`)),
+		chromedp.WaitVisible(C(`button.facet[data-facet="lang"][data-value="ar"]`)),
+		chromedp.Click(C(`button.facet[data-facet="lang"][data-value="ar"]`)),
+		chromedp.WaitVisible(C(`button.facet[data-facet="lang"][aria-pressed="true"]`)),
+	)
+	afterFacet := eval[[]string](t, ctx, `[...document.querySelectorAll("#results li")].map(li => li.getAttribute("lang"))`)
+	if len(afterFacet) == 0 {
+		t.Fatal("no results after the facet click")
+	}
+	for _, l := range afterFacet {
+		if l != "ar" {
+			t.Errorf("after the ar facet a %s result is shown", l)
+		}
+	}
+
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(t.TempDir(), "search.png")
+	if err := os.WriteFile(shot, png, 0o644); err != nil || len(png) < 10000 {
+		t.Fatalf("screenshot %d bytes: %v", len(png), err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+}
