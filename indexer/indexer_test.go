@@ -45,7 +45,7 @@ func TestPutOutcomesAndBatches(t *testing.T) {
 	}{
 		{art("a", "محادثات القاهرة", "بدأت المحادثات في القاهرة"), New},
 		{art("a", "محادثات القاهرة", "بدأت المحادثات في القاهرة"), Unchanged}, // still pending
-		{art("b", "Talks in Cairo", "Talks began in Cairo today"), New},     // fills the batch
+		{art("b", "Talks in Cairo", "Talks began in Cairo today"), New},       // fills the batch
 		{art("a", "محادثات القاهرة", "بدأت المحادثات في القاهرة"), Unchanged}, // now stored
 		{art("a", "محادثات القاهرة", "بدأت المحادثات في القاهرة أمس"), Updated},
 	}
