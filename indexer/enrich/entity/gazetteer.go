@@ -314,6 +314,42 @@ func nameVariants(key []string) [][]string {
 	return out
 }
 
+// New builds a gazetteer from entities, checking what a file load checks:
+// unique valid ids, known types, non-empty names.
+func New(ents []Entity) (*Gazetteer, error) {
+	seen := map[string]bool{}
+	for i, e := range ents {
+		field := fmt.Sprintf("entities[%d]", i)
+		switch {
+		case !idRe.MatchString(e.ID):
+			return nil, &LoadError{File: "(New)", Field: field + ".id", Msg: fmt.Sprintf("invalid id %q", e.ID)}
+		case seen[e.ID]:
+			return nil, &LoadError{File: "(New)", Field: field + ".id", Msg: fmt.Sprintf("duplicate id %q", e.ID)}
+		case e.Type != TypePerson && e.Type != TypeOrganization && e.Type != TypePlace:
+			return nil, &LoadError{File: "(New)", Field: field + ".type", Msg: fmt.Sprintf("wrong type %q", e.Type)}
+		}
+		seen[e.ID] = true
+		total := 0
+		for l, ns := range e.Names {
+			for j, n := range ns {
+				if NameKey(n) == "" {
+					return nil, &LoadError{File: "(New)", Field: fmt.Sprintf("%s.names.%s[%d]", field, l, j), Msg: "empty name"}
+				}
+				total++
+			}
+		}
+		if total == 0 {
+			return nil, &LoadError{File: "(New)", Field: field + ".names", Msg: "no names"}
+		}
+	}
+	return newGazetteer(cloneEntities(ents)), nil
+}
+
+// NameKey is the folded, normalized form under which names are compared:
+// "İbrahim Kalın" and "ibrahim kalin" share it, and so do "إبراهيم قالن"
+// and "ابراهيم قالن".
+func NameKey(name string) string { return strings.Join(nameKey(name), " ") }
+
 // Len returns the number of entities.
 func (g *Gazetteer) Len() int { return len(g.entities) }
 

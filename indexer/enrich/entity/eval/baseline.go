@@ -14,6 +14,15 @@ import (
 // first, on word boundaries; no normalization, clitics, roles, skeletons or
 // discovery.
 func evaluateBaseline(g *entity.Gazetteer, arts []Article) *Scores {
+	s := newScores()
+	for _, a := range arts {
+		s.score(a, baselineMatch(g, a.Text), g)
+	}
+	return s
+}
+
+// baselineMatch finds the gazetteer names exactly as spelled.
+func baselineMatch(g *entity.Gazetteer, text string) []entity.Mention {
 	type alias struct{ text, id string }
 	var aliases []alias
 	for _, e := range g.All() {
@@ -23,36 +32,32 @@ func evaluateBaseline(g *entity.Gazetteer, arts []Article) *Scores {
 			}
 		}
 	}
-	sort.Slice(aliases, func(i, j int) bool { return len(aliases[i].text) > len(aliases[j].text) })
-	s := newScores()
-	for _, a := range arts {
-		low := strings.ToLower(a.Text)
-		if len(low) != len(a.Text) {
-			low = a.Text // keep offsets valid
-		}
-		taken := make([]bool, len(low))
-		var pred []entity.Mention
-		for _, al := range aliases {
-			from := 0
-			for {
-				k := strings.Index(low[from:], al.text)
-				if k < 0 {
-					break
-				}
-				st, en := from+k, from+k+len(al.text)
-				from = en
-				if !boundary(low, st, en) || anyTaken(taken, st, en) {
-					continue
-				}
-				for x := st; x < en; x++ {
-					taken[x] = true
-				}
-				pred = append(pred, entity.Mention{EntityID: al.id, Start: st, End: en, Surface: a.Text[st:en], Method: "baseline"})
-			}
-		}
-		s.score(a, pred, g)
+	sort.SliceStable(aliases, func(i, j int) bool { return len(aliases[i].text) > len(aliases[j].text) })
+	low := strings.ToLower(text)
+	if len(low) != len(text) {
+		low = text // keep offsets valid
 	}
-	return s
+	taken := make([]bool, len(low))
+	var pred []entity.Mention
+	for _, al := range aliases {
+		from := 0
+		for {
+			k := strings.Index(low[from:], al.text)
+			if k < 0 {
+				break
+			}
+			st, en := from+k, from+k+len(al.text)
+			from = en
+			if !boundary(low, st, en) || anyTaken(taken, st, en) {
+				continue
+			}
+			for x := st; x < en; x++ {
+				taken[x] = true
+			}
+			pred = append(pred, entity.Mention{EntityID: al.id, Start: st, End: en, Surface: text[st:en], Method: "baseline"})
+		}
+	}
+	return pred
 }
 
 func anyTaken(t []bool, a, b int) bool {

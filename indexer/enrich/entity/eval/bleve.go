@@ -245,18 +245,18 @@ func throughput(ctx context.Context, g *entity.Gazetteer, dir string, max int) (
 	defer os.RemoveAll(tmp)
 	date := time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC)
 
-	index := func(name string, m *entity.Matcher) (time.Duration, error) {
-		start := time.Now()
+	index := func(name string, m *entity.Matcher) (time.Duration, time.Duration, error) {
+		start, cpu0 := time.Now(), cpuTime()
 		idx, err := bleve.New(filepath.Join(tmp, name), newMapping(m != nil))
 		if err != nil {
-			return 0, fmt.Errorf("eval: %w", err)
+			return 0, 0, fmt.Errorf("eval: %w", err)
 		}
 		b := idx.NewBatch()
 		for i, d := range docs {
 			if i%200 == 0 {
 				if err := ctx.Err(); err != nil {
 					idx.Close()
-					return 0, err
+					return 0, 0, err
 				}
 			}
 			doc := map[string]any{"title": d.title, "body": d.body}
@@ -265,37 +265,37 @@ func throughput(ctx context.Context, g *entity.Gazetteer, dir string, max int) (
 			}
 			if err := b.Index(d.id, doc); err != nil {
 				idx.Close()
-				return 0, fmt.Errorf("eval: %w", err)
+				return 0, 0, fmt.Errorf("eval: %w", err)
 			}
 			if b.Size() >= 500 {
 				if err := idx.Batch(b); err != nil {
 					idx.Close()
-					return 0, fmt.Errorf("eval: %w", err)
+					return 0, 0, fmt.Errorf("eval: %w", err)
 				}
 				b.Reset()
 			}
 		}
 		if err := idx.Batch(b); err != nil {
 			idx.Close()
-			return 0, fmt.Errorf("eval: %w", err)
+			return 0, 0, fmt.Errorf("eval: %w", err)
 		}
 		if err := idx.Close(); err != nil {
-			return 0, fmt.Errorf("eval: %w", err)
+			return 0, 0, fmt.Errorf("eval: %w", err)
 		}
-		return time.Since(start), nil
+		return time.Since(start), cpuTime() - cpu0, nil
 	}
 
-	if tp.plain, err = index("plain", nil); err != nil {
+	if tp.plain, tp.plainCPU, err = index("plain", nil); err != nil {
 		return tp, err
 	}
 	m := entity.NewMatcher(g, entity.Options{})
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for _, d := range docs {
 		tp.mentions += len(m.Match(d.title+"\n"+d.body, "ar", date))
 	}
-	tp.match = time.Since(start)
+	tp.match, tp.matchCPU = time.Since(start), cpuTime()-cpu0
 	tp.discovered = len(m.Discovered())
-	if tp.enriched, err = index("enriched", entity.NewMatcher(g, entity.Options{})); err != nil {
+	if tp.enriched, tp.enrichedCPU, err = index("enriched", entity.NewMatcher(g, entity.Options{})); err != nil {
 		return tp, err
 	}
 	return tp, nil

@@ -90,6 +90,12 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		return err
 	}
 
+	for _, sp := range splits {
+		h := leaveOneAliasOut(g, sp.arts)
+		fmt.Fprintf(tw, "unlisted spelling recall (person, 2+ words)\t%s\t%.3f (%d/%d)\t%.3f (%d/%d)\tthe mention's own spelling removed from the gazetteer; no-skeleton %.3f\n",
+			sp.name, ratio(h.found, h.total), h.found, h.total, ratio(h.foundBase, h.total), h.foundBase, h.total, ratio(h.foundNoSkel, h.total))
+	}
+
 	rr, err := crossScript(ctx, g, arts)
 	if err != nil {
 		return err
@@ -108,8 +114,10 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		fmt.Fprintf(tw, "throughput docs/s: plain bleve indexing\t%d docs\t-\t%.0f\tdefault mapping, ar analyzer on title/body\n", tp.docs, tp.rate(tp.plain))
 		fmt.Fprintf(tw, "throughput docs/s: entity matching only\t%d docs\t%.0f\t-\t%d mentions, %d new people\n", tp.docs, tp.rate(tp.match), tp.mentions, tp.discovered)
 		fmt.Fprintf(tw, "throughput docs/s: matching + indexing\t%d docs\t%.0f\t%.0f\tsame mapping + entities keyword field\n", tp.docs, tp.rate(tp.enriched), tp.rate(tp.plain))
-		fmt.Fprintf(tw, "matching time / plain indexing time\t%d docs\t%.1f%%\t-\tgoal <= 20%%\n", tp.docs, 100*tp.match.Seconds()/tp.plain.Seconds())
-		fmt.Fprintf(tw, "enriched ingest time / plain ingest time\t%d docs\t%.3f\t1.000\tincludes indexing the entities field\n", tp.docs, tp.enriched.Seconds()/tp.plain.Seconds())
+		fmt.Fprintf(tw, "matching time / plain indexing time (wall)\t%d docs\t%.1f%%\t-\tgoal <= 20%%\n", tp.docs, 100*tp.match.Seconds()/tp.plain.Seconds())
+		fmt.Fprintf(tw, "matching time / plain indexing time (CPU)\t%d docs\t%.1f%%\t-\tgoal <= 20%%; CPU time is steadier on a shared machine\n", tp.docs, 100*tp.matchCPU.Seconds()/tp.plainCPU.Seconds())
+		fmt.Fprintf(tw, "enriched ingest time / plain ingest time (wall)\t%d docs\t%.3f\t1.000\tincludes indexing the entities field\n", tp.docs, tp.enriched.Seconds()/tp.plain.Seconds())
+		fmt.Fprintf(tw, "enriched ingest time / plain ingest time (CPU)\t%d docs\t%.3f\t1.000\t\n", tp.docs, tp.enrichedCPU.Seconds()/tp.plainCPU.Seconds())
 	}
 	return tw.Flush()
 }
@@ -169,9 +177,10 @@ func corpusDir(opt string) string {
 var errNoCorpus = errors.New("eval: corpus not found")
 
 type tpResult struct {
-	docs                   int
-	plain, match, enriched time.Duration
-	mentions, discovered   int
+	docs                            int
+	plain, match, enriched          time.Duration // wall clock
+	plainCPU, matchCPU, enrichedCPU time.Duration // process CPU time
+	mentions, discovered            int
 }
 
 func (t tpResult) rate(d time.Duration) float64 { return float64(t.docs) / d.Seconds() }
