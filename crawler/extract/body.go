@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -143,7 +144,7 @@ func trafilaturaOptions() trafilatura.Options {
 
 // trafilaturaBlocks runs trafilatura (which works on its own copy of the
 // tree) and cleans its output.
-func trafilaturaBlocks(root *html.Node, title string) (out []block) {
+func trafilaturaBlocks(root *html.Node, title string, links map[string]bool) (out []block) {
 	defer func() {
 		if recover() != nil { // a third-party panic must not take the crawler down
 			out = nil
@@ -153,24 +154,35 @@ func trafilaturaBlocks(root *html.Node, title string) (out []block) {
 	if err != nil || res == nil || res.ContentNode == nil {
 		return nil
 	}
-	return cleanBlocks(renderBlocks(res.ContentNode), title)
+	return cleanBlocks(renderBlocks(res.ContentNode), title, links)
 }
 
-// cleanBlocks removes what is not article text: a repeated headline at the
-// top, "read also"/share/follow lines, link lists, and exact repeats.
-func cleanBlocks(blocks []block, title string) []block {
-	out := make([]block, 0, len(blocks))
-	seen := map[string]bool{}
+// cleanBlocks removes what is not article text: the headline and dek above
+// the first paragraph, date/URL/byline lines at either end, "read also",
+// share and follow lines, a trailing run of teaser headlines, and repeats.
+func cleanBlocks(blocks []block, title string, links map[string]bool) []block {
 	normTitle := foldText(title)
-	for i, b := range blocks {
+	// Headline and standfirst: headings before the first paragraph, or a
+	// block repeating the title, as long as real text follows.
+	start := 0
+	for start < len(blocks)-1 {
+		b := blocks[start]
 		key := foldText(b.text)
-		if key == "" {
+		if isHeading(b.tag) || key == "" || (normTitle != "" && sameHeadline(key, normTitle)) {
+			start++
 			continue
 		}
-		if len(out) == 0 && i < 3 && normTitle != "" && sameHeadline(key, normTitle) {
+		break
+	}
+	out := make([]block, 0, len(blocks)-start)
+	seen := map[string]bool{}
+	for i := start; i < len(blocks); i++ {
+		b := blocks[i]
+		key := foldText(b.text)
+		if key == "" || isBoilerplateLine(key, b) {
 			continue
 		}
-		if isBoilerplateLine(key, b) {
+		if (i-start < 3 || len(blocks)-i <= 3) && isDatelineOrURL(b) {
 			continue
 		}
 		if seen[key] && b.runes >= 20 {
@@ -179,7 +191,107 @@ func cleanBlocks(blocks []block, title string) []block {
 		seen[key] = true
 		out = append(out, b)
 	}
+	return trimTeaserTail(out, links)
+}
+
+func isHeading(tag string) bool {
+	return len(tag) == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'
+}
+
+var (
+	urlLineRe  = regexp.MustCompile(`^(https?://|www\.)\S+$`)
+	yearRe     = regexp.MustCompile(`(^|\D)(19|20)\d\d(\D|$)|\d{1,2}:\d\d`)
+	datewordRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|updated|published|منذ|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|تشرين|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|السبت|الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة`)
+)
+
+// isDatelineOrURL matches the short lines at the edges of a body that give
+// the page address or the publication time rather than text.
+func isDatelineOrURL(b block) bool {
+	if b.runes > 80 {
+		return false
+	}
+	t := strings.TrimSpace(b.text)
+	if urlLineRe.MatchString(t) {
+		return true
+	}
+	words := len(strings.Fields(t))
+	return words <= 8 && yearRe.MatchString(t) && (datewordRe.MatchString(t) || words <= 3)
+}
+
+// trimTeaserTail drops a run of two or more short lines after the last full
+// paragraph when none reads as a sentence and most are the text of links
+// elsewhere on the page: related headlines that trafilatura attached.
+func trimTeaserTail(blocks []block, links map[string]bool) []block {
+	last := -1
+	for i := len(blocks) - 1; i >= 0; i-- {
+		if blocks[i].runes >= 100 {
+			last = i
+			break
+		}
+	}
+	if last < 0 || len(blocks)-1-last < 2 || len(links) == 0 {
+		return blocks
+	}
+	linked := 0
+	for _, b := range blocks[last+1:] {
+		if b.tag == "li" || b.tag == "td" || b.tag == "tr" || b.runes >= 100 || endsSentence(b.text) {
+			return blocks
+		}
+		if links[foldText(b.text)] {
+			linked++
+		}
+	}
+	if linked*2 < len(blocks)-1-last {
+		return blocks
+	}
+	return blocks[:last+1]
+}
+
+// linkTexts collects the folded text of every link long enough to be a
+// headline.
+func linkTexts(root *html.Node) map[string]bool {
+	out := map[string]bool{}
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > 400 {
+			return
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			var sb strings.Builder
+			collectText(n, &sb, 0)
+			if t := foldText(sb.String()); utf8.RuneCountInString(t) >= 15 {
+				out[t] = true
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
 	return out
+}
+
+func collectText(n *html.Node, sb *strings.Builder, depth int) {
+	if depth > 100 {
+		return
+	}
+	if n.Type == html.TextNode {
+		sb.WriteString(n.Data)
+		sb.WriteByte(' ')
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		collectText(c, sb, depth+1)
+	}
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " \"'”’»)")
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".:!…؛。！", r)
 }
 
 // sameHeadline reports whether a block is the page headline again (the
@@ -203,11 +315,12 @@ var boilerplatePrefixes = []string{
 	"تابعونا علي", "تابعوا اخر", "تابعنا علي", "للمزيد من الاخبار", "لمزيد من الاخبار", "شارك هذا", "شارك المقال",
 	"شارك الخبر", "شارك علي", "انضم الي قناتنا", "اشترك في", "الاكثر قراءه", "الاكثر مشاهده",
 	"اخبار متعلقه", "قد يهمك ايضا", "قد يعجبك ايضا", "المزيد من الاخبار", "اضف تعليق", "اضف تعليقك",
-	"التعليقات", "عاجل:",
+	"التعليقات", "عاجل:", "جميع الحقوق محفوظة", "حقوق النشر محفوظة", "الكلمات الدالة", "الوسوم:",
 	// English
 	"read more:", "read also", "also read", "related:", "related articles", "related stories",
 	"see also:", "share this", "follow us on", "sign up for", "subscribe to our",
-	"this copy is for your personal, non-commercial use", "click here to",
+	"this copy is for your personal, non-commercial use", "click here to", "copyright ©", "copyright (c)",
+	"© ", "all rights reserved", "see more:", "write to ",
 }
 
 // boilerplateExact are whole lines that are UI, not text.
@@ -217,6 +330,7 @@ var boilerplateExact = map[string]bool{
 	"email": true, "comments": true, "تعليقات": true, "ads": true, "مساحة إعلانية": true,
 	"continue reading below": true, "continue reading": true, "don't miss": true, "you may also like...": true,
 	"you may also like": true, "order reprints": true, "print article": true, "text size": true,
+	"tags": true, "tags:": true, "by": true, "thank you": true, "الوسوم": true,
 }
 
 func isBoilerplateLine(key string, b block) bool {

@@ -138,14 +138,15 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 	// Body.
 	var blocks []block
 	if sel.Body != "" {
-		blocks = cleanBlocks(selectBlocks(doc, sel.Body), "")
+		blocks = cleanBlocks(selectBlocks(doc, sel.Body), "", nil)
 		if runeCount(blocks) > 0 {
 			res.Methods["body"] = MethodSelector
 		}
 	}
 	if res.Methods["body"] == "" {
+		links := linkTexts(root)
 		pruneBoilerplate(root)
-		blocks = trafilaturaBlocks(root, res.Title)
+		blocks = trafilaturaBlocks(root, res.Title, links)
 		res.Methods["body"] = MethodTrafilatura
 	}
 	res.Body = joinBlocks(blocks)
