@@ -125,6 +125,9 @@ func (st *state) sentence(s *sentence) {
 		st.englishSentence(s)
 	}
 	if len(st.out) == before {
+		st.colonHeadline(s)
+	}
+	if len(st.out) == before {
 		st.continuation(s)
 	}
 	st.prevDirect = nil
@@ -155,6 +158,61 @@ func (st *state) continuation(s *sentence) {
 	ref := st.refOf(p.Claim)
 	st.add(ref, p.SpeakerStart, p.SpeakerEnd, p.CueStart, p.CueEnd, p.Claim.Cue, q.is, q.ie, "direct", p.Claim.Polarity == "negative", s)
 	st.usedQuote[qi] = true
+}
+
+// labels that precede a colon without being a speaker.
+var colonLabels = map[string]bool{
+	"update": true, "note": true, "editor's": true, "watch": true, "read": true, "related": true,
+	"photo": true, "photos": true, "video": true, "source": true, "sources": true, "listen": true,
+	"correction": true, "disclosure": true, "see": true, "also": true, "more": true, "breaking": true,
+	"ملاحظه": true, "المصدر": true, "تحديث": true, "اقرا": true, "شاهد": true, "فيديو": true,
+	"صور": true, "عاجل": true, "تابع": true, "اضافه": true, "مصدر": true,
+}
+
+// colonHeadline reads the headline style "Erdogan: Turkey will not abandon
+// Gaza" / "أردوغان: تركيا لن تتخلى عن غزة": a short name, a colon, a
+// statement, at the start of a paragraph.
+func (st *state) colonHeadline(s *sentence) {
+	toks := s.toks
+	if len(toks) < 5 || (s.s > 0 && st.text[s.s-1] != '\n') {
+		return
+	}
+	c := -1
+	for k := 0; k < len(toks) && k < 7; k++ {
+		if toks[k].q >= 0 {
+			return
+		}
+		if toks[k].norm == ":" {
+			c = k
+			break
+		}
+		if !toks[k].word && toks[k].norm != "." && toks[k].norm != "'" && toks[k].norm != "’" {
+			return
+		}
+	}
+	if c < 1 || c+1 >= len(toks) || !hasLetter(st.text[toks[c-1].s:toks[c-1].e]) {
+		return
+	}
+	for k := 0; k < c; k++ {
+		if colonLabels[strings.Trim(toks[k].norm, ".")] {
+			return
+		}
+		if st.lang == document.LangArabic {
+			if _, _, ok := arCueOf(toks[k].norm); ok {
+				return
+			}
+		} else if _, ok := enCues[toks[k].norm]; ok {
+			return
+		}
+	}
+	if st.lang != document.LangArabic && !firstRuneUpper(st.text[toks[0].s:toks[0].e]) {
+		return
+	}
+	if countWords(st.text[toks[c+1].s:s.e]) < 3 {
+		return
+	}
+	ref := st.explicit(st.text[toks[0].s:toks[c-1].e], false)
+	st.add(ref, toks[0].s, toks[c-1].e, toks[c].s, toks[c].e, ":", toks[c+1].s, s.e, "", false, s)
 }
 
 func (st *state) refOf(c document.Claim) speakerRef {

@@ -45,6 +45,9 @@ func init() {
 		"claiming", "insisting", "explaining", "writing", "suggesting", "declaring", "calling",
 		"acknowledging", "emphasizing", "predicting", "promising", "vowing", "tweeting")
 	add(cueEN{weak: true}, "continued")
+	// forms that are also nouns count only with a that-clause or a quotation
+	add(cueEN{weak: true, belief: true}, "notes", "claims", "reports", "promises", "states", "stresses",
+		"warns", "demands", "vows", "pledges", "charges", "jokes", "insists", "argues", "concludes")
 	// belief, knowledge and evidence verbs count only with a that-clause or
 	// a quotation: "polls show that …", "he believes that …"
 	add(cueEN{weak: true, belief: true}, "think", "thinks", "thought", "believe", "believes", "believed", "know",
@@ -154,6 +157,7 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 	}
 	cue := st.tokText(toks, ci, cj)
 	// left speaker
+	coordinated := false
 	k := ci - 1
 	for k >= 0 && toks[k].word && toks[k].q < 0 && (enAux[toks[k].norm] || isLyAdverb(toks[k].norm)) {
 		k--
@@ -161,6 +165,9 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 	spS, spE := -1, -1
 	switch {
 	case info.gerund:
+	case k > 0 && (toks[k].norm == "and" || toks[k].norm == "but"):
+		// "Wilson praised Rubio and said …": the subject of the sentence
+		coordinated = true
 	case k >= 0 && toks[k].word && toks[k].q < 0:
 		end := k
 		for k >= 0 && toks[k].word && toks[k].q < 0 && !enStop[toks[k].norm] && end-k < 10 {
@@ -215,7 +222,7 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 				ref = st.explicit(surface, false)
 			}
 		}
-	case info.gerund:
+	case info.gerund || coordinated:
 		r, a, b, ok := st.sentenceSpeakerEN(s, ci)
 		if !ok {
 			return
@@ -233,7 +240,8 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 		// the addressee: "told reporters", "told CNN's Jake Tapper", "urged him"
 		q := p
 		for q < len(toks) && q < p+6 && toks[q].word && toks[q].q < 0 &&
-			(firstRuneUpper(st.text[toks[q].s:toks[q].e]) || enObject[toks[q].norm]) {
+			(firstRuneUpper(st.text[toks[q].s:toks[q].e]) || enObject[toks[q].norm] ||
+				q == p && enObjectPronoun[toks[q].norm]) {
 			q++
 		}
 		p = q
@@ -266,6 +274,9 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 		}
 	}
 	contentAfter := !adjunct && p < len(toks) && toks[p].s < cEnd && countWords(st.text[toks[p].s:cEnd]) > 0
+	if next == p {
+		contentAfter = false // `"…," she said, adding that …`
+	}
 	explicitClause := contentAfter && (isQuoteOpen(st, toks[p]) || (p > 0 && (toks[p-1].norm == ":" || toks[p-1].norm == "that")))
 	if info.weak && !explicitClause {
 		if contentAfter || info.belief {
@@ -386,13 +397,16 @@ func isLyAdverb(w string) bool {
 
 // words that may make up the addressee of told/urged/asked.
 var enObject = map[string]bool{
-	"reporters": true, "him": true, "her": true, "them": true, "us": true, "me": true, "the": true,
+	"reporters": true, "the": true,
 	"a": true, "an": true, "journalists": true, "supporters": true, "voters": true, "crowd": true,
 	"audience": true, "lawmakers": true, "congress": true, "senators": true, "members": true,
-	"his": true, "their": true, "its": true, "my": true, "our": true, "listeners": true, "viewers": true,
+	"listeners": true, "viewers": true,
 	"interviewer": true, "host": true, "radio": true, "television": true, "newspaper": true,
 	"people": true, "everyone": true, "attendees": true, "donors": true, "students": true, "on": true,
 }
+
+// object pronouns, only right after the verb ("told her that").
+var enObjectPronoun = map[string]bool{"him": true, "her": true, "them": true, "us": true, "me": true, "you": true}
 
 // enAppositive reads "Purcell, a Republican, said": the speaker runs from
 // the start of the clause up to the comma at k; leading adverbial phrases
