@@ -72,7 +72,7 @@ func loadANT(ctx context.Context, dir string, limit int) ([]antDoc, error) {
 	return docs, nil
 }
 
-func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, w io.Writer) error {
+func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, items []Item, w io.Writer) error {
 	docs, err := loadANT(ctx, filepath.Join(opts.CorpusDir, "ant-arabic-news"), opts.CostDocs)
 	if err != nil {
 		return err
@@ -145,5 +145,12 @@ func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, w io.Write
 		n, float64(n)/idxDur.Seconds())
 	fmt.Fprintf(w, "cost\ttagging share of ingest (tag+index)\t%d\t-\t-\t-\t-\t-\t%.3f\t-\ttag %.2fs, index %.2fs\n",
 		n, tagDur.Seconds()/(tagDur.Seconds()+idxDur.Seconds()), tagDur.Seconds(), idxDur.Seconds())
+	if opts.DateparserDocs >= 0 {
+		k := min(max(opts.DateparserDocs, 0), n)
+		if opts.DateparserDocs == 0 {
+			k = min(200, n)
+		}
+		return dateparserRows(ctx, items, docs[:k], float64(n)/tagDur.Seconds(), w)
+	}
 	return nil
 }

@@ -29,6 +29,9 @@ type Options struct {
 	CostDocs int
 	// SkipCost leaves out the corpus cost run.
 	SkipCost bool
+	// DateparserDocs is how many corpus documents go-dateparser, the
+	// baseline, searches for its speed (0 means 200; negative skips it).
+	DateparserDocs int
 }
 
 func (o *Options) defaults() error {
@@ -175,7 +178,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		return err
 	}
 	if !opts.SkipCost {
-		if err := costRows(ctx, opts, tg, tw); err != nil {
+		if err := costRows(ctx, opts, tg, items, tw); err != nil {
 			return err
 		}
 	}
