@@ -113,6 +113,14 @@ func invalid(field, format string, args ...any) error {
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
 
+// Validate checks a subscription as Create and Sync would and returns it
+// normalized (Webhook folded into Webhooks, entity aliases resolved), so
+// that `mirsad check` can report config errors without writing anything.
+func (s *Service) Validate(sub Subscription) (Subscription, error) {
+	err := s.normalize(&sub)
+	return sub, err
+}
+
 // normalize validates s in place: trims, folds Webhook into Webhooks,
 // resolves entity aliases and checks that the query can match something.
 func (s *Service) normalize(sub *Subscription) error {

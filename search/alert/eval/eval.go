@@ -20,6 +20,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 	"github.com/mirsad-observatory/mirsad/indexer/enrich/claim"
@@ -106,7 +108,10 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	enrichStart := time.Now()
 	Enrich(ctx, docs, g)
 	opts.Logger.Info("enriched", "docs", len(docs), "took", time.Since(enrichStart))
-	subs := Subscriptions(docs, rest, opts.Subscriptions, opts.Seed)
+	subs, err := Subscriptions(docs, rest, opts.Subscriptions, opts.Seed)
+	if err != nil {
+		return err
+	}
 
 	type config struct{ name, strategy string }
 	configs := []config{{"no subscriptions", ""}, {"index: DocIDQuery on main index", alert.MatchIndex}, {"memory: in-memory batch index", alert.MatchMemory}}
@@ -301,8 +306,24 @@ func Enrich(ctx context.Context, docs []document.Article, g *entity.Gazetteer) {
 // Subscriptions makes n subscriptions the way researchers would write
 // them: words and phrases from headlines of articles outside the measured
 // set, entities and speakers the enrichment found, some filtered by
-// language or outlet, some claims-only. Deterministic for a seed.
-func Subscriptions(docs, other []document.Article, n int, seed uint64) []alert.Subscription {
+// language or outlet, some claims-only. Drafts that validation rejects
+// (a headline word that is a stop word) are redrawn, as a researcher would
+// fix them. Deterministic for a seed.
+func Subscriptions(docs, other []document.Article, n int, seed uint64) ([]alert.Subscription, error) {
+	dir, err := os.MkdirTemp("", "mirsad-alert-subs-")
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := bolt.Open(filepath.Join(dir, "v.db"), 0o600, nil)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	defer db.Close()
+	checker, err := alert.New(alert.Options{DB: db})
+	if err != nil {
+		return nil, err
+	}
 	r := rand.New(rand.NewPCG(seed, 2))
 	entityCount := map[string]int{}
 	speakerCount := map[string]int{}
@@ -338,9 +359,12 @@ func Subscriptions(docs, other []document.Article, n int, seed uint64) []alert.S
 		}
 	}
 	sources := []string{"bbc", "cnn", "france24", "skynews", "alarabiya"}
-	subs := make([]alert.Subscription, n)
-	for i := range subs {
-		s := alert.Subscription{Name: fmt.Sprintf("s%04d", i)}
+	subs := make([]alert.Subscription, 0, n)
+	for i := 0; len(subs) < n; i++ {
+		if i > 10*n {
+			return nil, errors.New("eval: too few valid subscription drafts")
+		}
+		s := alert.Subscription{Name: fmt.Sprintf("s%04d", len(subs))}
 		ws := words()
 		switch k := r.IntN(20); {
 		case k < 6: // one or two words
@@ -367,9 +391,11 @@ func Subscriptions(docs, other []document.Article, n int, seed uint64) []alert.S
 			s.Lang = document.LangArabic
 		}
 		s.Webhook = &alert.Webhook{URL: "http://127.0.0.1:9/hook", SecretEnv: "MIRSAD_BENCH_SECRET"}
-		subs[i] = s
+		if _, err := checker.Validate(s); err == nil {
+			subs = append(subs, s)
+		}
 	}
-	return subs
+	return subs, nil
 }
 
 func keys(m map[string]int) []string {
