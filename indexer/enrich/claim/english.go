@@ -124,6 +124,19 @@ func (st *state) englishSentence(s *sentence) {
 				continue
 			}
 			cues = append(cues, pending{i, i})
+			continue
+		}
+		// "Trump called Clinton “crooked”": naming with a quotation
+		if t.norm == "call" || t.norm == "calls" || t.norm == "called" {
+			for q := i + 1; q < len(toks) && q < i+9; q++ {
+				if isQuoteOpen(st, toks[q]) {
+					cues = append(cues, pending{i, i})
+					break
+				}
+				if !toks[q].word && toks[q].norm != "," && toks[q].norm != "'" && toks[q].norm != "’" {
+					break
+				}
+			}
 		}
 	}
 	for k, c := range cues {
@@ -152,8 +165,10 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 		return // headlines ("Clinton Calls …") and "Asked whether …"
 	}
 	info := enCues[word]
+	naming := false
 	if strings.HasPrefix(word, "call") {
 		info = cueEN{gerund: word == "calling", object: toks[cj].norm == "on"}
+		naming = ci == cj
 	}
 	cue := st.tokText(toks, ci, cj)
 	// left speaker
@@ -232,6 +247,18 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 			spStart, spEnd = toks[a].s, toks[b].e
 		}
 	default:
+		return
+	}
+	if naming {
+		// the named thing and the quoted name: from the object to the quote's end
+		for q := cj + 1; q < len(toks); q++ {
+			if isQuoteOpen(st, toks[q]) {
+				if qi := quoteStartingAt(st.quotes, toks[q].s); qi >= 0 && spS >= 0 {
+					st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, toks[cj+1].s, st.quotes[qi].e, "indirect", false, s)
+				}
+				return
+			}
+		}
 		return
 	}
 	// content after the cue
