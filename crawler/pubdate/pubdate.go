@@ -109,7 +109,7 @@ func (x *extractor) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	x.warnings = append(x.warnings, msg)
 	if x.opts.Logger != nil {
-		x.opts.Logger.Warn("pubdate: "+msg, "method", "pubdate")
+		x.opts.Logger.Warn("pubdate: date not used", "reason", msg)
 	}
 }
 
