@@ -373,7 +373,7 @@ func (m *Matcher) register(text string, name []token, role string) string {
 
 // recall finds names of people discovered earlier (in this text or another)
 // where no title introduces them this time.
-func (m *Matcher) recall(text string, toks []token, covered []int8, spans []span) []span {
+func (m *Matcher) recall(text string, toks []token, covered []int8, spans []span, sk *skels) []span {
 	type seen struct {
 		d             int
 		lang, surface string
@@ -384,35 +384,55 @@ func (m *Matcher) recall(text string, toks []token, covered []int8, spans []span
 		m.mu.RUnlock()
 		return spans
 	}
-	var sb [64]byte
+	var kbuf, nbuf [256]byte
 	for i := 0; i < len(toks); i++ {
-		if covered[i] != 0 || !nameLike(toks[i]) || !m.first[toks[i].norm] && !m.first[string(firstSkel(sb[:0], toks[i]))] {
+		if covered[i] != 0 || !toks[i].name ||
+			!m.first[toks[i].norm] && !(sk.kind[i] == skelPart && m.first[string(sk.at(i))]) {
 			continue
 		}
-		for l := 4; l >= 2; l-- {
-			j := i + l
-			if j > len(toks) || !freeRun(toks, covered, i, j) {
-				continue
-			}
-			d, ok := m.found[joinNorm(toks[i:j])]
-			if !ok {
-				if sk, ok2 := skeletonKey(toks[i:j]); ok2 {
-					d, ok = m.fskel[sk]
-				}
-			}
-			if ok {
-				spans = append(spans, span{i: i, j: j, ent: -1, id: m.disc[d].ID, method: MethodDiscovered})
-				for k := i; k < j; k++ {
-					covered[k] = 3
-				}
-				lang := "en"
-				if toks[i].arabic {
-					lang = "ar"
-				}
-				spellings = append(spellings, seen{d, lang, text[toks[i].start:toks[j-1].end]})
-				i = j - 1
+		kb, nb, parts, letters := kbuf[:0], nbuf[:0], 0, 0
+		best, bestD := -1, -1
+		for j := i; j < len(toks) && j < i+4; j++ {
+			if covered[j] != 0 || !toks[j].name || j > i && toks[j-1].sep != sepNone {
 				break
 			}
+			if j > i {
+				nb = append(nb, ' ')
+			}
+			nb = append(nb, toks[j].norm...)
+			skelOK := sk.kind[j] != skelNone && parts >= 0
+			if sk.kind[j] == skelPart {
+				if parts > 0 {
+					kb = append(kb, ' ')
+				}
+				kb = append(kb, sk.at(j)...)
+				parts++
+				letters += len(sk.at(j))
+			} else if sk.kind[j] == skelNone {
+				parts = -100 // no skeleton key through this word
+			}
+			if j == i || isArticle(toks[j].norm) {
+				continue
+			}
+			if d, ok := m.found[string(nb)]; ok {
+				best, bestD = j+1, d
+			} else if skelOK && parts >= 2 && letters >= 5 {
+				if d, ok := m.fskel[string(kb)]; ok {
+					best, bestD = j+1, d
+				}
+			}
+		}
+		if best > 0 {
+			spans = append(spans, span{i: i, j: best, ent: -1, id: m.disc[bestD].ID, method: MethodDiscovered})
+			for k := i; k < best; k++ {
+				covered[k] = 3
+			}
+			lang := "en"
+			if toks[i].arabic {
+				lang = "ar"
+			}
+			spellings = append(spellings, seen{bestD, lang, text[toks[i].start:toks[best-1].end]})
+			i = best - 1
 		}
 	}
 	m.mu.RUnlock()

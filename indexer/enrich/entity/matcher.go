@@ -231,22 +231,13 @@ func (m *Matcher) Match(text, lang string, published time.Time) []Mention {
 		}
 		i = sp.j
 	}
-	sks := make([]string, len(toks)) // token skeletons, computed on demand
-	skAt := func(k int) string {
-		if sks[k] == "" {
-			sks[k] = tokenSkeleton(toks[k])
-			if sks[k] == "" {
-				sks[k] = "?" // no consonants: never part of a key
-			}
-		}
-		return sks[k]
-	}
+	sk := computeSkels(toks)
 	if !m.opts.NoSkeleton {
-		spans = m.skeletonPass(toks, covered, spans, skAt)
+		spans = m.skeletonPass(toks, covered, spans, &sk)
 	}
 	if !m.opts.NoDiscovery {
 		spans = m.discover(text, toks, covered, spans)
-		spans = m.recall(text, toks, covered, spans)
+		spans = m.recall(text, toks, covered, spans, &sk)
 	}
 	spans = pruneRoles(toks, spans, m.g)
 	sort.Slice(spans, func(a, b int) bool { return spans[a].i < spans[b].i })
@@ -354,62 +345,84 @@ func (m *Matcher) pick(hits []hit, toks []token, i, j int, published time.Time) 
 
 // skeletonPass links free runs of two to four name-like words to a
 // gazetteer person when their consonant skeletons agree part by part.
-func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span, skAt func(int) string) []span {
-	var sb [64]byte
+func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span, sk *skels) []span {
+	var kbuf [256]byte
 	for i := 0; i < len(toks); i++ {
-		if covered[i] != 0 || !nameLike(toks[i]) || !m.skel1[string(firstSkel(sb[:0], toks[i]))] {
+		if covered[i] != 0 || sk.kind[i] != skelPart || !toks[i].name || !m.skel1[string(sk.at(i))] {
 			continue
 		}
-		for l := 4; l >= 2; l-- {
-			j := i + l
-			if j > len(toks) || !freeRun(toks, covered, i, j) {
-				continue
-			}
-			sk, ok := keyAt(skAt, i, j)
-			if !ok {
-				continue
-			}
-			if ent, ok := m.skel[sk]; ok && ent >= 0 {
-				spans = append(spans, span{i: i, j: j, ent: ent, method: MethodSkeleton})
-				for k := i; k < j; k++ {
-					covered[k] = 1
-				}
-				i = j - 1
+		kb, parts, letters := kbuf[:0], 0, 0
+		best, bestEnt := -1, -1
+		for j := i; j < len(toks) && j < i+4; j++ {
+			if covered[j] != 0 || !toks[j].name || j > i && toks[j-1].sep != sepNone || sk.kind[j] == skelNone {
 				break
 			}
+			if sk.kind[j] == skelPart {
+				if parts > 0 {
+					kb = append(kb, ' ')
+				}
+				kb = append(kb, sk.at(j)...)
+				parts++
+				letters += len(sk.at(j))
+			}
+			if parts >= 2 && letters >= 5 && !isArticle(toks[j].norm) {
+				if ent, ok := m.skel[string(kb)]; ok && ent >= 0 {
+					best, bestEnt = j+1, ent
+				}
+			}
+		}
+		if best > 0 {
+			spans = append(spans, span{i: i, j: best, ent: bestEnt, method: MethodSkeleton})
+			for k := i; k < best; k++ {
+				covered[k] = 1
+			}
+			i = best - 1
 		}
 	}
 	return spans
 }
 
-// firstSkel appends the skeleton of a token that may start a name key
-// (nothing for articles and honorifics), without allocating.
-func firstSkel(dst []byte, t token) []byte {
-	if t.norm == "" || isArticle(t.norm) || honorifics[t.norm] {
-		return dst
-	}
-	return appendSkeleton(dst, t.norm, t.arabic)
+// Kinds of token skeletons.
+const (
+	skelPart = iota // a part of name keys
+	skelSkip        // an article or honorific: left out of keys
+	skelNone        // no consonants: never in a key
+)
+
+// skels holds the skeletons of a text's tokens in one buffer.
+type skels struct {
+	buf  []byte
+	off  []int32
+	kind []uint8
 }
 
-// keyAt is spanKey over tokens [i, j) with cached token skeletons.
-func keyAt(skAt func(int) string, i, j int) (string, bool) {
-	var buf [4]string
-	parts := buf[:0]
-	for k := i; k < j; k++ {
-		sk := skAt(k)
-		if sk == "?" {
-			return "", false
+func computeSkels(toks []token) skels {
+	s := skels{buf: make([]byte, 0, len(toks)*4), off: make([]int32, len(toks)+1), kind: make([]uint8, len(toks))}
+	var tmp [64]byte
+	for k, t := range toks {
+		s.off[k] = int32(len(s.buf))
+		switch {
+		case t.norm == "" || isArticle(t.norm) || honorifics[t.norm]:
+			s.kind[k] = skelSkip
+		default:
+			b := appendSkeleton(tmp[:0], t.norm, t.arabic)
+			if len(b) == 0 {
+				s.kind[k] = skelNone
+			}
+			s.buf = append(s.buf, b...)
 		}
-		parts = append(parts, sk)
 	}
-	return spanKey(parts)
+	s.off[len(toks)] = int32(len(s.buf))
+	return s
 }
+
+func (s *skels) at(k int) []byte { return s.buf[s.off[k]:s.off[k+1]] }
 
 // freeRun reports whether tokens [i, j) are uncovered, name-like and not
 // split by punctuation.
 func freeRun(toks []token, covered []int8, i, j int) bool {
 	for k := i; k < j; k++ {
-		if covered[k] != 0 || !nameLike(toks[k]) {
+		if covered[k] != 0 || !toks[k].name {
 			return false
 		}
 		if k < j-1 && toks[k].sep != sepNone {

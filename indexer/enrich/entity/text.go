@@ -28,6 +28,8 @@ type token struct {
 	capital    bool // the first letter is upper case
 	poss       bool // an English possessive 's followed and was dropped
 	sep        byte // punctuation between this token and the next
+	name       bool // may be part of a person's name (see nameLike)
+	na, nb     int32
 }
 
 func isWordRune(r rune) bool {
@@ -56,8 +58,16 @@ func isApostrophe(r rune) bool {
 // a separator mark; apostrophes inside Latin words (Sa'ar) stay in the word,
 // a trailing 's is dropped as a possessive; dots between single letters keep
 // an acronym (U.S.) together.
-func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/6+1)
+func tokenize(text string) (toks []token) {
+	toks = make([]token, 0, len(text)/6+1)
+	arena := make([]byte, 0, len(text)) // every token's folded form, one allocation
+	defer func() {
+		all := string(arena)
+		for k := range toks {
+			toks[k].norm = all[toks[k].na:toks[k].nb]
+			toks[k].name = nameLike(toks[k])
+		}
+	}()
 	i := 0
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -109,7 +119,7 @@ func tokenize(text string) []token {
 			break
 		}
 		end := i
-		toks = append(toks, makeToken(text[start:end], start, end, poss))
+		toks = append(toks, makeToken(text[start:end], start, end, poss, &arena))
 		if poss {
 			// skip the apostrophe and the s
 			_, size = utf8.DecodeRuneInString(text[i:])
@@ -142,14 +152,15 @@ func markSep(t *token, r rune) {
 // arIdentity marks the runes of the Arabic block that arabic.Normalize
 // leaves as they are, so that most Arabic words need no normalizing copy.
 // It is derived from Normalize itself, which folds rune by rune.
-var arIdentity = func() (t [0x100]bool) {
+var arIdentity, arFold = func() (id [0x100]bool, fold [0x100]string) {
 	for r := rune(0x0600); r <= 0x06FF; r++ {
-		t[r-0x0600] = arabic.Normalize(string(r)) == string(r)
+		fold[r-0x0600] = arabic.Normalize(string(r))
+		id[r-0x0600] = fold[r-0x0600] == string(r)
 	}
-	return t
+	return id, fold
 }()
 
-func makeToken(s string, start, end int, poss bool) token {
+func makeToken(s string, start, end int, poss bool, arena *[]byte) token {
 	t := token{start: start, end: end, poss: poss}
 	upperLetters, letters := 0, 0
 	first := true
@@ -174,21 +185,48 @@ func makeToken(s string, start, end int, poss bool) token {
 		}
 	}
 	t.upper = letters > 0 && upperLetters == letters && !t.arabic
+	t.na = int32(len(*arena))
 	switch {
 	case t.arabic && ident:
-		t.norm = s
+		*arena = append(*arena, s...)
 	case t.arabic:
-		t.norm = arabic.Normalize(s)
+		*arena = appendArabic(*arena, s)
 	default:
-		t.norm = foldLatin(s)
+		*arena = appendFoldLatin(*arena, s)
 	}
+	t.nb = int32(len(*arena))
 	return t
+}
+
+// appendArabic appends arabic.Normalize(s) to dst, rune by rune from a table
+// built from Normalize for the Arabic block.
+func appendArabic(dst []byte, s string) []byte {
+	mark := len(dst)
+	for _, r := range s {
+		if r < 0x0600 || r > 0x06FF {
+			return append(dst[:mark], arabic.Normalize(s)...)
+		}
+		dst = append(dst, arFold[r-0x0600]...)
+	}
+	return dst
 }
 
 // foldLatin lower-cases a Latin word and strips diacritics so that Kalın,
 // Kalin and KALIN compare equal; dots and apostrophes inside the word go.
 // The article variants el/al fold to al (Sharm el-Sheikh, al-Sisi).
-func foldLatin(s string) string {
+func foldLatin(s string) string { return string(appendFoldLatin(nil, s)) }
+
+func appendFoldLatin(dst []byte, s string) []byte {
+	mark := len(dst)
+	dst = appendFoldLatinRaw(dst, s)
+	if string(dst[mark:]) == "el" {
+		dst[mark] = 'a'
+	}
+	return dst
+}
+
+func appendFoldLatinRaw(dst []byte, s string) []byte {
+	b := bytesBuilder{dst}
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -196,8 +234,6 @@ func foldLatin(s string) string {
 			break
 		}
 	}
-	var b strings.Builder
-	b.Grow(len(s))
 	if ascii {
 		for i := 0; i < len(s); i++ {
 			c := s[i]
@@ -232,12 +268,15 @@ func foldLatin(s string) string {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
-	out := b.String()
-	if out == "el" {
-		return "al"
-	}
-	return out
+	return b.buf
 }
+
+// bytesBuilder gives a byte slice the strings.Builder methods used above.
+type bytesBuilder struct{ buf []byte }
+
+func (b *bytesBuilder) WriteByte(c byte) error { b.buf = append(b.buf, c); return nil }
+func (b *bytesBuilder) WriteString(s string)   { b.buf = append(b.buf, s...) }
+func (b *bytesBuilder) WriteRune(r rune)       { b.buf = utf8.AppendRune(b.buf, r) }
 
 // Arabic proclitics that attach to a name: و and ف (and), ب (in, by), ل (to,
 // for), ك (like). ل before the article eats its alef: ل+القاهرة = للقاهرة.
