@@ -73,41 +73,49 @@ type VariantRow struct {
 // every query word finds one of its terms in the text, on the stemmed
 // field or on the exact field.
 func Meets(query, text string) (bool, error) {
+	return newAnalyzers().meets(query, text)
+}
+
+func (as analyzers) meets(query, text string) (bool, error) {
 	stem, exact := arabic.AnalyzerName, arabic.ExactAnalyzerName
 	if arabic.Detect(query) == "en" {
 		stem, exact = english.AnalyzerName, english.ExactAnalyzerName
 	}
-	ok, err := meetsWith(stem, query, text)
+	ok, err := as.meetsWith(stem, query, text)
 	if err != nil || ok {
 		return ok, err
 	}
-	return meetsWith(exact, query, text)
+	return as.meetsWith(exact, query, text)
 }
 
-func stockMeets(query, text string) (bool, error) {
+func (as analyzers) stockMeets(query, text string) (bool, error) {
 	name := ar.AnalyzerName
 	if arabic.Detect(query) == "en" {
 		name = en.AnalyzerName
 	}
-	return meetsWith(name, query, text)
+	return as.meetsWith(name, query, text)
 }
 
-var cache = registry.NewCache()
+// analyzers resolves analyzer names once per evaluation; a registry.Cache
+// is not safe for concurrent use, so each evaluation has its own.
+type analyzers struct{ cache *registry.Cache }
 
-func analyze(name, text string) (analysis.TokenStream, error) {
-	a, err := cache.AnalyzerNamed(name)
+func newAnalyzers() analyzers { return analyzers{registry.NewCache()} }
+
+func (as analyzers) analyze(name, text string) (analysis.TokenStream, error) {
+	a, err := as.cache.AnalyzerNamed(name)
 	if err != nil {
 		return nil, fmt.Errorf("analysiseval: analyzer %s: %w", name, err)
 	}
 	return a.Analyze([]byte(text)), nil
 }
 
-func meetsWith(analyzer, query, text string) (bool, error) {
-	qt, err := analyze(analyzer, query)
+func (as analyzers) meetsWith(analyzer, query, text string) (bool, error) {
+	qt, err := as.analyze(analyzer, query)
 	if err != nil {
 		return false, err
 	}
-	tt, err := analyze(analyzer, text)
+	tt, err := as.analyze(analyzer, text)
 	if err != nil {
 		return false, err
 	}
@@ -137,6 +145,7 @@ func meetsWith(analyzer, query, text string) (bool, error) {
 // EvalVariants runs every pair through Mirsad's two-field scheme and the
 // stock analyzer and counts per kind and category.
 func EvalVariants(vs []Variant) ([]VariantRow, error) {
+	as := newAnalyzers()
 	rows := map[[2]string]*VariantRow{}
 	for _, v := range vs {
 		k := [2]string{v.Kind, v.Category}
@@ -146,11 +155,11 @@ func EvalVariants(vs []Variant) ([]VariantRow, error) {
 			rows[k] = row
 		}
 		row.Pairs++
-		m, err := Meets(v.Query, v.Text)
+		m, err := as.meets(v.Query, v.Text)
 		if err != nil {
 			return nil, err
 		}
-		s, err := stockMeets(v.Query, v.Text)
+		s, err := as.stockMeets(v.Query, v.Text)
 		if err != nil {
 			return nil, err
 		}
