@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mirsad-observatory/mirsad/indexer/enrich/claim"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
 
 // arGold is one labelled claim of the Arabic set.
@@ -150,7 +150,7 @@ type arScores struct {
 	tagGold, tagOK map[string]int
 }
 
-func scoreArabic(ctx context.Context, x *claim.Extractor, arts []arArticle, split string) (arScores, error) {
+func scoreArabic(ctx context.Context, extract extractFunc, arts []arArticle, split string) (arScores, error) {
 	sc := arScores{tagGold: map[string]int{}, tagOK: map[string]int{}}
 	for _, a := range arts {
 		if split != "" && a.split != split {
@@ -160,7 +160,10 @@ func scoreArabic(ctx context.Context, x *claim.Extractor, arts []arArticle, spli
 			return sc, err
 		}
 		sc.articles++
-		claims := x.Extract(a.id, a.text, "ar", a.published)
+		var claims []document.Claim
+		for _, at := range extract(a.id, a.text, "ar", a.published) {
+			claims = append(claims, at.Claim)
+		}
 		toks := wordTokens(a.text)
 		predSets := make([]map[int]bool, len(claims))
 		for i, c := range claims {

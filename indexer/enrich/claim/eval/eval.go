@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/mirsad-observatory/mirsad/indexer/enrich/claim"
 )
@@ -71,12 +72,17 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	}
 	row("measure", "set", "n", "P", "R", "F1", "goal")
 
+	baseline := func(_, text, _ string, _ time.Time) []claim.Attribution { return quoteBaseline(text) }
 	for _, split := range splits {
 		arts, err := loadPolNEAR(ctx, filepath.Join(dir, "PolNeAR"), split)
 		if err != nil {
 			return err
 		}
-		sc, err := scorePolNEAR(ctx, x, arts)
+		sc, err := scorePolNEAR(ctx, x.Attributions, arts)
+		if err != nil {
+			return err
+		}
+		base, err := scorePolNEAR(ctx, baseline, arts)
 		if err != nil {
 			return err
 		}
@@ -84,6 +90,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		row("en content token overlap", set, sc.gold, sc.content.P(), sc.content.R(), sc.content.F(), ">=0.75")
 		row("en source (mention overlap)", set, sc.gold, sc.source.P(), sc.source.R(), sc.source.F(), ">=0.80")
 		row("en triple src+cue+content>=.5", set, sc.gold, sc.triple.P(), sc.triple.R(), sc.triple.F(), "-")
+		row("  baseline quotes-only: content", set, sc.gold, base.content.P(), base.content.R(), base.content.F(), "-")
 		sset := fmt.Sprintf("PolNeAR %s, speech cues only", split)
 		row("en content token overlap", sset, sc.speechGold, sc.speechContent.P(), sc.speechContent.R(), sc.speechContent.F(), "-")
 		row("en source (mention overlap)", sset, sc.speechGold, sc.speechSource.P(), sc.speechSource.R(), sc.speechSource.F(), "-")
@@ -95,12 +102,17 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		return err
 	}
 	for _, split := range []string{"dev", "test"} {
-		sc, err := scoreArabic(ctx, x, arts, split)
+		sc, err := scoreArabic(ctx, x.Attributions, arts, split)
+		if err != nil {
+			return err
+		}
+		base, err := scoreArabic(ctx, baseline, arts, split)
 		if err != nil {
 			return err
 		}
 		set := fmt.Sprintf("Arabic set %s (%d art., %d gold, %d pred)", split, sc.articles, sc.gold, sc.pred)
 		row("ar content token overlap", set, sc.gold, sc.content.P(), sc.content.R(), sc.content.F(), ">=0.80")
+		row("  baseline quotes-only: content", set, sc.gold, base.content.P(), base.content.R(), base.content.F(), "-")
 		row("ar speaker attribution accuracy", set, sc.gold, "", "", ratio(sc.speakerOK, sc.gold), ">=0.85")
 		for _, t := range []string{"direct", "plain-indirect", "body", "anon", "pron"} {
 			row("ar speaker accuracy: "+t, set, sc.tagGold[t], "", "", ratio(sc.tagOK[t], sc.tagGold[t]), "-")

@@ -111,3 +111,63 @@ func TestParseArabicSetSpans(t *testing.T) {
 		t.Errorf("labels = %+v", a.gold)
 	}
 }
+
+func TestContentScoring(t *testing.T) {
+	text := "one two three four five six seven eight"
+	toks := wordTokens(text)
+	if len(toks) != 8 {
+		t.Fatalf("tokens = %d", len(toks))
+	}
+	set := func(a, b int) map[int]bool { // words a..b inclusive
+		return tokenSet(toks, []span{{toks[a].s, toks[b].e}})
+	}
+	pred := []map[int]bool{set(0, 3), set(6, 7)}
+	gold := []map[int]bool{set(1, 3), set(4, 5)}
+	pairs := matchByOverlap(pred, gold)
+	if len(pairs) != 1 || pairs[0].p != 0 || pairs[0].g != 0 || pairs[0].ov != 3 {
+		t.Fatalf("pairs = %+v", pairs)
+	}
+	m := prf{pSum: 3.0 / 4, rSum: 1, nPred: 2, nGold: 2}
+	if got, want := m.P(), 0.375; got != want {
+		t.Errorf("P = %v, want %v", got, want)
+	}
+	if got, want := m.R(), 0.5; got != want {
+		t.Errorf("R = %v, want %v", got, want)
+	}
+}
+
+func TestSpeakerF1(t *testing.T) {
+	tests := []struct {
+		pred, gold string
+		ok         bool
+	}{
+		{"وزير الخارجية المصري بدر عبد العاطي", "عبد العاطي", true}, // the name is inside the title
+		{"وزير الخارجية", "بدر عبد العاطي", false},
+		{"عبد العاطي", "عبد العاطي", true},
+		{"الوزير", "وزير", true},
+		{"المفوض العام", "المفوض العام لوكالة الأونروا فيليب لازاريني", true}, // title only
+		{"الحركة", "مكتب رئيس الوزراء الإسرائيلي", false},
+		{"Kalin", "Ibrahim Kalin", true},
+		{"", "Kalin", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.pred+"/"+tc.gold, func(t *testing.T) {
+			if got := speakerF1(tc.pred, tc.gold) >= 0.5; got != tc.ok {
+				t.Errorf("speakerF1(%q, %q) = %v", tc.pred, tc.gold, speakerF1(tc.pred, tc.gold))
+			}
+		})
+	}
+}
+
+func TestQuoteBaseline(t *testing.T) {
+	text := `He said "we will not go back to war" and "fine". «لن نعود إلى الحرب أبدا»`
+	got := quoteBaseline(text)
+	if len(got) != 2 {
+		t.Fatalf("got %d claims: %+v", len(got), got)
+	}
+	for _, a := range got {
+		if text[a.Claim.Start:a.Claim.End] != a.Claim.Text {
+			t.Errorf("span mismatch %+v", a.Claim)
+		}
+	}
+}

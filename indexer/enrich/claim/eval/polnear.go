@@ -203,7 +203,10 @@ type enScores struct {
 	speechGold                                int
 }
 
-func scorePolNEAR(ctx context.Context, x *claim.Extractor, arts []polArticle) (enScores, error) {
+// extractFunc is what is scored: the extractor or a baseline.
+type extractFunc func(docID, text, lang string, published time.Time) []claim.Attribution
+
+func scorePolNEAR(ctx context.Context, extract extractFunc, arts []polArticle) (enScores, error) {
 	var sc enScores
 	for _, a := range arts {
 		if err := ctx.Err(); err != nil {
@@ -211,7 +214,7 @@ func scorePolNEAR(ctx context.Context, x *claim.Extractor, arts []polArticle) (e
 		}
 		sc.articles++
 		toks := wordTokens(a.text)
-		atts, predSets := groupByCue(toks, x.Attributions(a.name, a.text, "en", a.published))
+		atts, predSets := groupByCue(toks, extract(a.name, a.text, "en", a.published))
 		goldSets := make([]map[int]bool, len(a.attrs))
 		speech := make([]bool, len(a.attrs))
 		for j, g := range a.attrs {

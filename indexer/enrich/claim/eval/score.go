@@ -139,8 +139,7 @@ func speakerTokens(s string) []string {
 }
 
 // speakerF1 is the token F1 of two speaker strings; Arabic words are
-// compared without a leading conjunction or article so that "الوزير" and
-// "وزير" agree.
+// compared without the article so that "الوزير" and "وزير" agree.
 func speakerF1(pred, gold string) float64 {
 	p, g := speakerTokens(pred), speakerTokens(gold)
 	if len(p) == 0 || len(g) == 0 {
@@ -166,7 +165,7 @@ func speakerF1(pred, gold string) float64 {
 }
 
 func stripArticle(w string) string {
-	for _, p := range []string{"وال", "ال", "و"} {
+	for _, p := range []string{"وال", "ال"} {
 		if strings.HasPrefix(w, p) && utf8.RuneCountInString(w) > utf8.RuneCountInString(p)+2 {
 			return w[len(p):]
 		}
