@@ -123,7 +123,7 @@ func TestReindexRebuildsDamagedIndex(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("Reindex = %d, %v", n, err)
 	}
-	if got := count(t, ix, "second"); got != 3 {
+	if got := count(t, ix, "body_en:second"); got != 3 {
 		t.Errorf("after reindex %d hits, want 3", got)
 	}
 	ix.Close(ctx)

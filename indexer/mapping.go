@@ -6,11 +6,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/mirsad-observatory/mirsad/indexer/arabic"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
+	"github.com/mirsad-observatory/mirsad/indexer/english"
 )
 
 // Field names of the index. Each language has its own text fields with its
@@ -28,22 +28,35 @@ const (
 
 // TextFields lists, per language, the analyzed fields and their analyzer.
 // Search builds its queries from this table so the two never disagree.
+// Each text is indexed twice: stemmed (finds والقاهرة for القاهرة) and
+// exact-form (normalized, unstemmed) with a higher boost, so that a
+// document with the very word a researcher typed ranks above one that only
+// shares its stem. Only the stemmed fields are stored, for highlighting.
 var TextFields = map[string][]TextField{
 	document.LangArabic: {
-		{Name: "title_ar", Analyzer: ar.AnalyzerName, Boost: 2},
-		{Name: "body_ar", Analyzer: ar.AnalyzerName, Boost: 1},
+		{Name: "title_ar", Analyzer: arabic.AnalyzerName, Boost: 2, Stored: true},
+		{Name: "body_ar", Analyzer: arabic.AnalyzerName, Boost: 1, Stored: true},
+		{Name: "title_ar_exact", Analyzer: arabic.ExactAnalyzerName, Boost: 2 * exactBoost},
+		{Name: "body_ar_exact", Analyzer: arabic.ExactAnalyzerName, Boost: exactBoost},
 	},
 	document.LangEnglish: {
-		{Name: "title_en", Analyzer: en.AnalyzerName, Boost: 2},
-		{Name: "body_en", Analyzer: en.AnalyzerName, Boost: 1},
+		{Name: "title_en", Analyzer: english.AnalyzerName, Boost: 2, Stored: true},
+		{Name: "body_en", Analyzer: english.AnalyzerName, Boost: 1, Stored: true},
+		{Name: "title_en_exact", Analyzer: english.ExactAnalyzerName, Boost: 2 * exactBoost},
+		{Name: "body_en_exact", Analyzer: english.ExactAnalyzerName, Boost: exactBoost},
 	},
 }
+
+// exactBoost weighs an exact-form match against a stem match; see
+// BENCHMARKS.md (analysis) for how it was chosen.
+const exactBoost = 1.5
 
 // TextField is one analyzed text field.
 type TextField struct {
 	Name     string
 	Analyzer string
 	Boost    float64
+	Stored   bool // stored with term vectors, for highlights
 }
 
 // IsBody reports whether the field holds article text (for snippets).
@@ -56,8 +69,9 @@ func NewMapping() mapping.IndexMapping {
 		for _, f := range fields {
 			fm := bleve.NewTextFieldMapping()
 			fm.Analyzer = f.Analyzer
-			fm.Store = true // highlighting reads stored text
-			fm.IncludeTermVectors = true
+			fm.Store = f.Stored // highlighting reads stored text
+			fm.IncludeTermVectors = f.Stored
+			fm.IncludeInAll = false
 			doc.AddFieldMappingsAt(f.Name, fm)
 		}
 	}

@@ -169,7 +169,9 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	for _, fields := range indexer.TextFields {
 		for _, f := range fields {
-			req.Highlight.AddField(f.Name)
+			if f.Stored {
+				req.Highlight.AddField(f.Name)
+			}
 		}
 	}
 	req.AddFacet("sources", bleve.NewFacetRequest(indexer.FieldSource, 20))

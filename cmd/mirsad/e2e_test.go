@@ -219,6 +219,50 @@ func TestDemoIngestAndSearch(t *testing.T) {
 		}
 	})
 
+	t.Run("probes", func(t *testing.T) {
+		// testdata/site/probes.json: queries whose answers the site's authors
+		// checked by hand, each exercising one kind of spelling variation.
+		data, err := os.ReadFile("../../testdata/site/probes.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var probes []struct {
+			ID, Kind, Query, Lang string
+			MustFind             []string `json:"must_find"`
+			Only                 bool
+			Traps                []string `json:"boilerplate_traps"`
+		}
+		if err := json.Unmarshal(data, &probes); err != nil {
+			t.Fatal(err)
+		}
+		ran := 0
+		for _, p := range probes {
+			if p.Kind != "text" && p.Kind != "stretch" {
+				continue // entity, speaker and cluster probes need those layers
+			}
+			ran++
+			t.Run(p.ID, func(t *testing.T) {
+				got := slugs(c.search(t, "q", p.Query, "size", "100"))
+				for _, m := range p.MustFind {
+					if !slices.Contains(got, slug(m)) {
+						t.Errorf("q=%s: %s not found in %v", p.Query, slug(m), got)
+					}
+				}
+				if p.Only && len(got) != len(p.MustFind) {
+					t.Errorf("q=%s: got %v, want only %d", p.Query, got, len(p.MustFind))
+				}
+				for _, trap := range p.Traps {
+					if slices.Contains(got, slug(trap)) && !slices.Contains(p.MustFind, trap) {
+						t.Errorf("q=%s: %s matched through boilerplate", p.Query, slug(trap))
+					}
+				}
+			})
+		}
+		if ran < 15 {
+			t.Fatalf("only %d text probes", ran)
+		}
+	})
+
 	t.Run("snippets highlight", func(t *testing.T) {
 		r := c.search(t, "q", "Rafah crossing", "source", "broken")
 		if r.Total != 1 || !strings.Contains(r.Hits[0].Snippet, "<mark>Rafah</mark>") {

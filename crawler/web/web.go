@@ -142,8 +142,10 @@ func selectorBody(doc *goquery.Document, sel string) string {
 }
 
 // boilerplate holds elements whose paragraphs are never article text.
-const boilerplate = "script, style, noscript, nav, header, footer, aside, form, iframe, figure, button, " +
+const boilerplate = "script, style, noscript, nav, footer, aside, form, iframe, figure, button, " +
 	"[class*=related], [class*=share], [class*=comment], [class*=newsletter], [class*=ticker], [class*=ad-], [class=ad], [class*=breadcrumb]"
+
+const standfirst = "p[class*=standfirst], p[class*=dek], p[class*=lede], p[class*=subtitle], p[class*=excerpt]"
 
 // genericBody scores each element by the prose in its paragraphs and takes
 // the best one's paragraphs, skipping link lists ("read also") inside it.
@@ -154,6 +156,13 @@ func genericBody(doc *goquery.Document) string {
 	}
 	root = root.Clone()
 	root.Find(boilerplate).Remove()
+	// A site's header is boilerplate; an article's own header holds its
+	// headline and standfirst.
+	root.Find("header").Each(func(_ int, h *goquery.Selection) {
+		if h.ParentsFiltered("article").Length() == 0 {
+			h.Remove()
+		}
+	})
 
 	var best *goquery.Selection
 	bestScore := 0
@@ -176,6 +185,16 @@ func genericBody(doc *goquery.Document) string {
 		return ""
 	}
 	var paras []string
+	// The standfirst (dek) sits in the story header, outside the body's
+	// container, yet it is the article's own lead and often the only place
+	// that names the key actors.
+	root.Find(standfirst).EachWithBreak(func(_ int, q *goquery.Selection) bool {
+		if t := clean(q.Text()); t != "" && !linky(q) && !contains(best, q) {
+			paras = append(paras, t)
+			return false
+		}
+		return true
+	})
 	best.Find("p, h2, h3, blockquote").Each(func(_ int, q *goquery.Selection) {
 		if goquery.NodeName(q) == "p" && q.ParentsFiltered("blockquote").Length() > 0 {
 			return // the blockquote itself carries the text
@@ -185,6 +204,10 @@ func genericBody(doc *goquery.Document) string {
 		}
 	})
 	return strings.Join(paras, "\n\n")
+}
+
+func contains(outer, inner *goquery.Selection) bool {
+	return outer.Find("*").IsSelection(inner)
 }
 
 // linky reports whether most of an element's text is link text.

@@ -61,6 +61,19 @@ func TestExtract(t *testing.T) {
 			t.Errorf("body %q", p.Body)
 		}
 	})
+	t.Run("standfirst in the article header", func(t *testing.T) {
+		html := `<html><body><header class="site"><p class="standfirst-site">Site slogan that is not the article at all, repeated on every page</p></header>
+<article><header><h1>Deal signed</h1><p class="story__standfirst">Egypt, Qatar, Türkiye and the US brokered the deal.</p></header>
+<div class="story__body"><p>The first phase covers a ceasefire and an exchange of hostages and prisoners, officials said on Thursday.</p>
+<p>Aid deliveries are to rise to several hundred trucks a day under the agreement.</p></div></article></body></html>`
+		p, err := Extract([]byte(html), "http://x.example/s", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(p.Body, "Egypt, Qatar, Türkiye and the US brokered the deal.\n\nThe first phase") || strings.Contains(p.Body, "slogan") {
+			t.Errorf("body %q", p.Body)
+		}
+	})
 	t.Run("no body", func(t *testing.T) {
 		_, err := Extract([]byte(`<html><body><nav><a href="/">Home</a></nav><div class="player"></div></body></html>`), "http://x.example/v", nil)
 		if !errors.Is(err, ErrNoBody) || !strings.Contains(err.Error(), "http://x.example/v") {
