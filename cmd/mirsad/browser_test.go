@@ -105,7 +105,7 @@ func TestBrowserSearchPage(t *testing.T) {
 	// English results are laid out left to right.
 	search := func(q string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Evaluate[any](`document.getElementById("q").value = ` + strconv.Quote(q) + `; document.getElementById("search").requestSubmit(); null`)(ctx, t)
+			_, err := chromedp.Evaluate[any](`document.getElementById("q").value = `+strconv.Quote(q)+`; document.getElementById("search").requestSubmit(); null`)(ctx, t)
 			return err
 		})
 	}

@@ -228,9 +228,9 @@ func TestDemoIngestAndSearch(t *testing.T) {
 		}
 		var probes []struct {
 			ID, Kind, Query, Lang string
-			MustFind             []string `json:"must_find"`
-			Only                 bool
-			Traps                []string `json:"boilerplate_traps"`
+			MustFind              []string `json:"must_find"`
+			Only                  bool
+			Traps                 []string `json:"boilerplate_traps"`
 		}
 		if err := json.Unmarshal(data, &probes); err != nil {
 			t.Fatal(err)
