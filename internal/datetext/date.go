@@ -263,7 +263,7 @@ func (m Matcher) matchBare(toks []Token, i int) (Date, int, bool) {
 			return Date{}, 0, false
 		}
 		if mo, e, ok := hijriMonthAt(toks, k); ok {
-			if e < len(toks) && toks[e].IsNum && toks[e].Num >= 1300 && toks[e].Num <= 1600 && day <= 30 {
+			if e < len(toks) && toks[e].IsNum && toks[e].Num >= 1319 && toks[e].Num <= 1523 && day <= 30 {
 				y := toks[e].Num
 				e++
 				if e < len(toks) && (toks[e].Norm == "ه" || toks[e].Norm == "هـ" || toks[e].Norm == "هجري" || toks[e].Norm == "هجريه") {
