@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -98,6 +99,8 @@ type Service struct {
 	cache *compiledSet // nil when subscriptions changed since last build
 
 	matchMu sync.Mutex // one batch at a time: the seen-set must see the previous batch
+
+	journaled atomic.Bool // Journal was used: OnBatch clears journal entries
 
 	// afterSend, when set (tests only), runs after a webhook answered and
 	// before the answer is recorded.

@@ -137,8 +137,11 @@ func (s *Service) onBatch(ctx context.Context, batch []document.Article) (int, e
 		return 0, nil
 	}
 	cs, err := s.compiledSubs(ctx)
-	if err != nil || len(cs.subs) == 0 {
+	if err != nil {
 		return 0, err
+	}
+	if len(cs.subs) == 0 {
+		return 0, s.clearJournal(batch)
 	}
 	s.matchMu.Lock()
 	defer s.matchMu.Unlock()
@@ -514,7 +517,8 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 	for _, h := range hits {
 		total += len(h)
 	}
-	if total == 0 {
+	journaled := s.journaled.Load()
+	if total == 0 && !journaled {
 		return 0, nil
 	}
 	if err := ctxErr(ctx); err != nil {
@@ -523,6 +527,14 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 	made := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		made = 0
+		if journaled {
+			j := tx.Bucket(bucketJournal)
+			for _, a := range v.docs {
+				if err := j.Delete([]byte(a.ID)); err != nil {
+					return err
+				}
+			}
+		}
 		seen := tx.Bucket(bucketSeen)
 		for si, hs := range hits {
 			if len(hs) == 0 {

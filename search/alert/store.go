@@ -20,7 +20,8 @@ var (
 	bucketAlerts     = []byte("alert_alerts")        // subID \x00 seq -> Alert
 	bucketDeliveries = []byte("alert_deliveries")    // subID \x00 delivery id -> Delivery
 	bucketOutbox     = []byte("alert_outbox")        // delivery id -> deliveries key (pending only)
-	allBuckets       = [][]byte{bucketSubs, bucketSeen, bucketAlerts, bucketDeliveries, bucketOutbox}
+	bucketJournal    = []byte("alert_journal")       // article id -> "" (stored, not yet matched)
+	allBuckets       = [][]byte{bucketSubs, bucketSeen, bucketAlerts, bucketDeliveries, bucketOutbox, bucketJournal}
 )
 
 // ErrNotFound marks a missing subscription.
