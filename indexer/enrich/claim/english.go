@@ -249,6 +249,13 @@ func (st *state) enCue(s *sentence, ci, cj, next int) {
 	default:
 		return
 	}
+	// "Acts of protest, Mr. Obama said, are acts of patriotism": the
+	// reporting clause sits inside its content, which is the sentence
+	if !info.gerund && spS > 1 && toks[spS-1].norm == "," && toks[spS-2].word && toks[spS-2].q < 0 &&
+		cj+2 < len(toks) && toks[cj+1].norm == "," && toks[cj+2].word && toks[cj+2].q < 0 && !enStop[toks[cj+2].norm] {
+		st.add(ref, spStart, spEnd, toks[ci].s, toks[cj].e, cue, s.s, s.e, "indirect", info.neg, s)
+		return
+	}
 	if naming {
 		// the named thing and the quoted name: from the object to the quote's end
 		for q := cj + 1; q < len(toks); q++ {
