@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"sync"
+	"net/http"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/mirsad-observatory/mirsad/crawler"
+	"github.com/mirsad-observatory/mirsad/crawler/runs"
+	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/search"
+	"github.com/mirsad-observatory/mirsad/search/api"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -36,39 +40,113 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close(context.WithoutCancel(ctx))
-
+	store, err := openRuns(ix, e)
+	if err != nil {
+		return err
+	}
 	sources, err := crawlerSources(cfg, "")
 	if err != nil {
 		return err
 	}
-	cr := crawler.New(crawlerOptions(cfg), e.logger)
-	sched := cron.New(cron.WithLocation(time.UTC), cron.WithChain(
-		cron.Recover(cronLogger{e.logger}), cron.SkipIfStillRunning(cronLogger{e.logger})))
+	runner := runs.NewRunner(runs.RunnerOptions{
+		Store:   store,
+		Crawler: newCrawler(cfg, e, ix, nil),
+		Sink:    flushSink{sink{ix}},
+		Sources: sources,
+		Context: ctx,
+		Logger:  e.logger,
+	})
 	schedules := map[string]string{}
 	for _, s := range cfg.Sources {
 		schedules[s.Name] = s.Schedule
 	}
-	var ingestMu sync.Mutex // one index writer at a time keeps batches whole
-	for _, src := range sources {
-		spec := schedules[src.Name]
-		if _, err := sched.AddFunc(spec, func() {
-			ingestMu.Lock()
-			defer ingestMu.Unlock()
-			sum := cr.Run(ctx, []crawler.Source{src}, sink{ix})
-			if err := ix.Flush(ctx); err != nil {
-				e.logger.Error("flush failed", "source", src.Name, "err", err)
-			}
-			for _, ss := range sum.Sources {
-				e.logger.Info("ingest run", "source", ss.Name, "status", sum.Status, "new", ss.New, "updated", ss.Updated, "failed", ss.Failed)
-			}
-		}); err != nil {
-			return fmt.Errorf("schedule %s: %w", src.Name, err)
-		}
+	sched, err := newScheduler(ctx, e.logger, runner, store, schedules, time.Now)
+	if err != nil {
+		return err
 	}
 	sched.Start()
-	defer func() { <-sched.Stop().Done() }()
+	defer func() {
+		<-sched.Stop().Done()
+		runner.Wait() // runs started by the API or catch-up end with ctx
+	}()
 	fmt.Fprintf(e.stderr, "mirsad serve: %d sources scheduled, data in %s, serving http://%s/\n", len(sources), cfg.DataDir, ln.Addr())
-	return serveHTTP(ctx, e, ln, ix)
+	return serveAPI(ctx, e, ln, ix, map[string]http.Handler{
+		"/api/runs":  runs.Handler(store, runner),
+		"/api/runs/": runs.Handler(store, runner),
+	})
+}
+
+// newScheduler schedules each source in UTC. A run that panics is logged
+// and the scheduler goes on; a source whose previous run is still going
+// skips its turn. A source whose last successful run is older than its
+// interval (or that never ran) gets one catch-up run at start.
+func newScheduler(ctx context.Context, logger *slog.Logger, runner *runs.Runner, store *runs.Store, schedules map[string]string, now func() time.Time) (*cron.Cron, error) {
+	cl := cronLogger{logger}
+	chain := cron.NewChain(cron.Recover(cl), cron.SkipIfStillRunning(cl))
+	sched := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl))
+	for _, name := range runner.SourceNames() {
+		spec, err := cron.ParseStandard(schedules[name])
+		if err != nil {
+			return nil, fmt.Errorf("schedule of %s: %q: %w", name, schedules[name], err)
+		}
+		run := func(trigger string) func() {
+			return func() {
+				if _, err := runner.Run(ctx, trigger, name); err != nil {
+					if errors.Is(err, runs.ErrBusy) {
+						logger.Info("run skipped: the source is still running", "source", name, "trigger", trigger)
+						return
+					}
+					logger.Error("run failed", "source", name, "trigger", trigger, "err", err)
+				}
+			}
+		}
+		job := chain.Then(cron.FuncJob(run("schedule")))
+		sched.Schedule(spec, job)
+		last, found, err := store.LastSuccess(name)
+		if err != nil {
+			return nil, err
+		}
+		t := now().UTC()
+		if interval := scheduleInterval(spec, t); !found || t.Sub(last) > interval {
+			logger.Info("catch-up run", "source", name, "last_success", last, "interval", interval)
+			go chain.Then(cron.FuncJob(run("catch-up"))).Run()
+		}
+	}
+	return sched, nil
+}
+
+// scheduleInterval is the gap between two runs of spec after t.
+func scheduleInterval(spec cron.Schedule, t time.Time) time.Duration {
+	if every, ok := spec.(cron.ConstantDelaySchedule); ok {
+		return every.Delay
+	}
+	next := spec.Next(t)
+	return spec.Next(next).Sub(next)
+}
+
+// serveAPI is serveHTTP with the run history mounted.
+// TODO(lead): fold mounts into serveHTTP in http.go and drop this copy.
+func serveAPI(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer, mounts map[string]http.Handler) error {
+	metrics := api.NewMetrics(func() float64 {
+		n, _ := ix.Count()
+		return float64(n)
+	})
+	h := api.New(search.New(ix), api.Options{Logger: e.logger, Metrics: metrics, Mounts: mounts}).Handler()
+	srv := api.NewHTTPServer(ln.Addr().String(), h)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(e.stderr, "mirsad: stopped")
+	return nil
 }
 
 // cronLogger routes cron's messages to slog.
