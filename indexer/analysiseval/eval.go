@@ -11,11 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
@@ -204,6 +202,3 @@ func evalScheme(ctx context.Context, s scheme, docs map[string]string, qs []ques
 	defer idx.Close()
 	return ranks(ctx, idx, s, qs, rel)
 }
-
-var _ = bleve.NewIndexMapping
-var _ = strings.TrimSpace

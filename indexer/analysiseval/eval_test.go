@@ -152,3 +152,29 @@ func TestTuneBoost(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadANT(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "BBC", "middleEast")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	doc := "<DOC>\n<DOCNO>x-1</DOCNO>\n<TITLE>وفد مصري في الدوحة</TITLE>\n<TEXT>\nوصل الوفد صباح اليوم.\n</TEXT>\n</DOC>\n"
+	files := map[string]string{
+		filepath.Join(sub, "x-1.txt"): doc,
+		filepath.Join(dir, "ORIGIN.txt"): "note: TREC-style XML per file: <DOC><DOCNO><TEXT>\n",
+		filepath.Join(dir, "README.md"):  "# readme\n",
+	}
+	for p, c := range files {
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs, err := LoadANT(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "وفد مصري في الدوحة\nوصل الوفد صباح اليوم."; len(docs) != 1 || docs[0] != want {
+		t.Errorf("LoadANT = %q, want [%q]", docs, want)
+	}
+}

@@ -39,7 +39,7 @@ func LoadANT(dir string, max int) ([]string, error) {
 			return nil, fmt.Errorf("analysiseval: %w", err)
 		}
 		s := string(b)
-		if !strings.Contains(s, "<DOC>") {
+		if !strings.HasPrefix(strings.TrimSpace(s), "<DOC>") {
 			continue // ORIGIN.txt and other notes beside the articles
 		}
 		title := element(s, "HEADLINE")

@@ -7,11 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -181,8 +179,6 @@ func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]strin
 	return idx, nil
 }
 
-var _ mapping.IndexMapping = (*mapping.IndexMappingImpl)(nil)
-
 // Query builds the query the lead's search service uses for a query string
 // on a field indexed twice: a match on the stemmed field OR a match on the
 // exact field boosted by boost. With exactField empty it is a plain match.
@@ -247,5 +243,3 @@ func score(rs []int) metrics {
 }
 
 func fmtMetrics(m metrics) string { return fmt.Sprintf("%.3f / %.3f", m.MRR, m.Recall) }
-
-var _ = strings.TrimSpace
