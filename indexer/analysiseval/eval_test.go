@@ -161,7 +161,7 @@ func TestLoadANT(t *testing.T) {
 	}
 	doc := "<DOC>\n<DOCNO>x-1</DOCNO>\n<TITLE>وفد مصري في الدوحة</TITLE>\n<TEXT>\nوصل الوفد صباح اليوم.\n</TEXT>\n</DOC>\n"
 	files := map[string]string{
-		filepath.Join(sub, "x-1.txt"): doc,
+		filepath.Join(sub, "x-1.txt"):    doc,
 		filepath.Join(dir, "ORIGIN.txt"): "note: TREC-style XML per file: <DOC><DOCNO><TEXT>\n",
 		filepath.Join(dir, "README.md"):  "# readme\n",
 	}
