@@ -125,6 +125,11 @@ func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	var out analysis.TokenStream
 	for i, tok := range input {
 		if tok.KeyWord || len(tok.Term) < 4 || !isArabicWord(string(tok.Term[:2])) {
+			// Latin names inside Arabic text meet however they are
+			// accented (Kalın, Kalin).
+			if !tok.KeyWord && len(tok.Term) > 0 {
+				tok.Term = AppendFoldLatin(nil, tok.Term)
+			}
 			if out != nil {
 				out = append(out, tok)
 			}

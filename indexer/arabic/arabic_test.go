@@ -158,6 +158,8 @@ func TestAnalyzers(t *testing.T) {
 		{ExactAnalyzerName, "وبالمفاوضات في القاهرة", []string{"وبالمفاوضات", "القاهره"}},
 		{AnalyzerName, "فى غزة", []string{"غزه"}},
 		{ExactAnalyzerName, "شهـدت", []string{"شهدت"}},
+		{AnalyzerName, "قال İbrahim Kalın", []string{"قال", "ibrahim", "kalin"}},
+		{ExactAnalyzerName, "قال İbrahim Kalın", []string{"قال", "ibrahim", "kalın"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.analyzer+" "+tt.in, func(t *testing.T) {

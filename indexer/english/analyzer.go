@@ -5,14 +5,12 @@
 package english
 
 import (
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/go-porterstemmer"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
 )
@@ -77,42 +75,10 @@ func (StopFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 }
 
 // Fold removes Latin diacritics after lower-casing: kalın → kalin,
-// erdoğan → erdogan, sisi → sisi. Arabic words are left to package arabic.
-func Fold(s string) string { return string(fold([]byte(s))) }
+// erdoğan → erdogan, sīsī → sisi. Arabic words are left to package arabic.
+func Fold(s string) string { return arabic.FoldLatin(s) }
 
-// latinFolds are letters NFD does not decompose.
-var latinFolds = map[rune]string{
-	'ı': "i", 'ø': "o", 'ł': "l", 'đ': "d", 'ß': "ss", 'æ': "ae", 'œ': "oe", 'ð': "d", 'þ': "th", 'ħ': "h",
-}
-
-func fold(t []byte) []byte {
-	ascii := true
-	for _, c := range t {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return t
-	}
-	r, _ := utf8.DecodeRune(t)
-	if r >= 0x0600 && r <= 0x06FF {
-		return t
-	}
-	out := make([]byte, 0, len(t))
-	for _, r := range norm.NFD.String(string(t)) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		if s, ok := latinFolds[r]; ok {
-			out = append(out, s...)
-			continue
-		}
-		out = utf8.AppendRune(out, r)
-	}
-	return out
-}
+func fold(t []byte) []byte { return arabic.AppendFoldLatin(nil, t) }
 
 // FoldFilter applies Fold to every token.
 type FoldFilter struct{}
