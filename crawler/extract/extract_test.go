@@ -256,3 +256,30 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func TestPruneKeepsArticleWrapper(t *testing.T) {
+	para := "<p>" + strings.Repeat("قال الوسطاء إن المحادثات ستستأنف الأسبوع المقبل في القاهرة. ", 4) + "</p>"
+	tests := []struct {
+		name, page string
+		lacks      string
+	}{
+		{"wrapper named like comments", `<html lang="ar"><body><div class="single has-comments">` + para + para +
+			`<section class="comments"><div class="comment"><p>تعليق قارئ لا علاقة له بالخبر</p></div></section></div></body></html>`, "تعليق قارئ"},
+		{"wrapper named like related", `<html lang="ar"><body><div class="post related-content">` + para + para +
+			`<ul><li><a href="/1">عنوان خبر آخر منشور في الموقع</a></li><li><a href="/2">عنوان خبر ثان منشور في الموقع</a></li><li><a href="/3">عنوان خبر ثالث منشور في الموقع</a></li></ul></div></body></html>`, "عنوان خبر"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Extract([]byte(tt.page), "https://example.org/a", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(r.Body, "قال الوسطاء") {
+				t.Errorf("article text lost: %q", r.Body)
+			}
+			if strings.Contains(r.Body, tt.lacks) {
+				t.Errorf("body keeps %q: %q", tt.lacks, r.Body)
+			}
+		})
+	}
+}
