@@ -213,7 +213,7 @@ func (m *Matcher) Match(text, lang string, published time.Time) []Mention {
 	if len(toks) == 0 {
 		return nil
 	}
-	covered := make([]int8, len(toks)) // 0 free, 1 gazetteer name, 2 role, 3 discovered
+	covered := make([]int8, len(toks)) // 0 free, 1 gazetteer name, 2 role, 3 discovered, 4 gazetteer person
 	var spans []span
 	var variants []string
 	for i := 0; i < len(toks); {
@@ -224,9 +224,13 @@ func (m *Matcher) Match(text, lang string, published time.Time) []Mention {
 		}
 		spans = append(spans, sp)
 		for k := sp.i; k < sp.j; k++ {
-			covered[k] = 1
-			if sp.method == MethodRole {
+			switch {
+			case sp.method == MethodRole:
 				covered[k] = 2
+			case m.g.entities[sp.ent].Type == TypePerson:
+				covered[k] = 4
+			default:
+				covered[k] = 1
 			}
 		}
 		i = sp.j
@@ -374,7 +378,7 @@ func (m *Matcher) skeletonPass(toks []token, covered []int8, spans []span, sk *s
 		if best > 0 {
 			spans = append(spans, span{i: i, j: best, ent: bestEnt, method: MethodSkeleton})
 			for k := i; k < best; k++ {
-				covered[k] = 1
+				covered[k] = 4
 			}
 			i = best - 1
 		}
