@@ -46,7 +46,13 @@ func digitVal(r rune) int {
 // or Arabic-Indic digits) and single punctuation marks. Whitespace and
 // invisible direction marks separate tokens and are dropped.
 func Tokenize(text string) []Token {
-	toks := make([]Token, 0, len(text)/5)
+	return AppendTokens(make([]Token, 0, len(text)/5), text)
+}
+
+// AppendTokens appends the tokens of text to toks, so that callers may
+// reuse one slice across texts.
+func AppendTokens(toks []Token, text string) []Token {
+	base := len(toks)
 	// Folded forms go into one buffer, turned into one string at the end,
 	// instead of one allocation per token.
 	buf := make([]byte, 0, len(text))
@@ -106,9 +112,9 @@ func Tokenize(text string) []Token {
 		}
 	}
 	all := string(buf)
-	for k := range toks {
+	for k := range spans {
 		if sp := spans[k]; sp[0] >= 0 {
-			toks[k].Norm = all[sp[0]:sp[1]]
+			toks[base+k].Norm = all[sp[0]:sp[1]]
 		}
 	}
 	return toks

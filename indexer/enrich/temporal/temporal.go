@@ -7,6 +7,7 @@ package temporal
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mirsad-observatory/mirsad/indexer/document"
@@ -43,8 +44,15 @@ func (t *Tagger) Tag(text, lang string, published time.Time) []document.DateMent
 	if t.opts.Zone != nil && !published.IsZero() {
 		published = published.In(t.opts.Zone)
 	}
+	tp := tokenPool.Get().(*[]datetext.Token)
+	defer func() {
+		clear(*tp) // drop references to text before pooling
+		*tp = (*tp)[:0]
+		tokenPool.Put(tp)
+	}()
+	*tp = datetext.AppendTokens((*tp)[:0], text)
 	s := &scan{
-		toks: datetext.Tokenize(text),
+		toks: *tp,
 		text: text,
 		m:    datetext.Matcher{DayFirst: lang != document.LangEnglish || t.opts.EnglishDayFirst},
 	}
@@ -80,6 +88,10 @@ func (t *Tagger) Tag(text, lang string, published time.Time) []document.DateMent
 	}
 	return out
 }
+
+// tokenPool recycles token slices: tokenizing is most of the tagger's
+// cost, and most of that was allocation.
+var tokenPool = sync.Pool{New: func() any { t := make([]datetext.Token, 0, 1024); return &t }}
 
 // result is one resolved mention.
 type result struct {

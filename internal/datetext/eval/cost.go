@@ -78,7 +78,7 @@ func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, items []It
 		return err
 	}
 	var bytes, mentions, withPub int
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for _, d := range docs {
 		ms := tg.Tag(d.Text, "ar", d.Published)
 		mentions += len(ms)
@@ -87,7 +87,7 @@ func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, items []It
 			withPub++
 		}
 	}
-	tagDur := time.Since(start)
+	tagDur, tagCPU := time.Since(start), cpuTime()-cpu0
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, items []It
 	if err != nil {
 		return fmt.Errorf("eval: create index: %w", err)
 	}
-	start = time.Now()
+	start, cpu0 = time.Now(), cpuTime()
 	b := idx.NewBatch()
 	for i, d := range docs {
 		if err := b.Index(fmt.Sprintf("%s-%d", d.ID, i), map[string]any{"title": d.Title, "body": d.Text, "published": d.Published}); err != nil {
@@ -136,15 +136,19 @@ func costRows(ctx context.Context, opts Options, tg *temporal.Tagger, items []It
 	if err := idx.Close(); err != nil {
 		return fmt.Errorf("eval: close index: %w", err)
 	}
-	idxDur := time.Since(start)
+	idxDur, idxCPU := time.Since(start), cpuTime()-cpu0
 
 	n := len(docs)
 	fmt.Fprintf(w, "cost\tant-arabic-news tagging\t%d\t%d\t-\t-\t-\t-\t-\t-\t%.0f docs/s, %.1f MB/s (%d with RSS date, %d mentions)\n",
 		n, mentions, float64(n)/tagDur.Seconds(), float64(bytes)/1e6/tagDur.Seconds(), withPub, mentions)
 	fmt.Fprintf(w, "cost\tant-arabic-news bleve indexing (baseline)\t%d\t-\t-\t-\t-\t-\t-\t-\t%.0f docs/s (title+body, stock ar analyzer, batches of 500)\n",
 		n, float64(n)/idxDur.Seconds())
-	fmt.Fprintf(w, "cost\ttagging share of ingest (tag+index)\t%d\t-\t-\t-\t-\t-\t%.3f\t-\ttag %.2fs, index %.2fs\n",
+	fmt.Fprintf(w, "cost\ttagging share of ingest (tag+index), wall\t%d\t-\t-\t-\t-\t-\t%.3f\t-\ttag %.2fs, index %.2fs wall\n",
 		n, tagDur.Seconds()/(tagDur.Seconds()+idxDur.Seconds()), tagDur.Seconds(), idxDur.Seconds())
+	if idxCPU > 0 {
+		fmt.Fprintf(w, "cost\ttagging share of ingest (tag+index), CPU\t%d\t-\t-\t-\t-\t-\t%.3f\t-\ttag %.2fs, index %.2fs CPU (user+sys of this process)\n",
+			n, tagCPU.Seconds()/(tagCPU.Seconds()+idxCPU.Seconds()), tagCPU.Seconds(), idxCPU.Seconds())
+	}
 	if opts.DateparserDocs >= 0 {
 		k := min(max(opts.DateparserDocs, 0), n)
 		if opts.DateparserDocs == 0 {
