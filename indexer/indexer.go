@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
@@ -27,8 +28,14 @@ import (
 const (
 	DBFile    = "mirsad.db"
 	IndexDir  = "index.bleve"
+	ClaimDir  = "claims.bleve"
 	bucketArt = "articles"
 )
+
+// Enricher fills an article's entities, dates and claims before indexing.
+type Enricher interface {
+	Enrich(a *document.Article)
+}
 
 // Outcome says what Put did.
 type Outcome int
@@ -52,6 +59,10 @@ type Options struct {
 	// SkipIndex opens only the store: `mirsad reindex` must work when the
 	// index itself is damaged.
 	SkipIndex bool
+	// Enricher, when set, runs on every new or changed article and on
+	// every article again at Reindex (so a gazetteer change applies to
+	// what is already stored).
+	Enricher Enricher
 }
 
 // Indexer owns the data directory: the bbolt store and the bleve index.
@@ -60,6 +71,7 @@ type Indexer struct {
 	logger *slog.Logger
 	db     *bolt.DB
 	idx    bleve.Index
+	claims bleve.Index
 
 	mu      sync.Mutex
 	pending []document.Article
@@ -95,20 +107,25 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 		db.Close()
 		return nil, fmt.Errorf("indexer: %s: %w", dbPath, err)
 	}
-	var idx bleve.Index
+	ix := &Indexer{opts: opts, logger: logger, db: db, pendIdx: map[string]int{}}
 	if !opts.SkipIndex {
-		if idx, err = openIndex(filepath.Join(opts.Dir, IndexDir)); err != nil {
+		if ix.idx, err = openIndex(filepath.Join(opts.Dir, IndexDir), NewMapping()); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if ix.claims, err = openIndex(filepath.Join(opts.Dir, ClaimDir), NewClaimMapping()); err != nil {
+			ix.idx.Close()
 			db.Close()
 			return nil, err
 		}
 	}
-	return &Indexer{opts: opts, logger: logger, db: db, idx: idx, pendIdx: map[string]int{}}, nil
+	return ix, nil
 }
 
-func openIndex(path string) (bleve.Index, error) {
+func openIndex(path string, m mapping.IndexMapping) (bleve.Index, error) {
 	idx, err := bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		idx, err = bleve.New(path, NewMapping())
+		idx, err = bleve.New(path, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("indexer: open index %s: %w (run `mirsad reindex` to rebuild it from the stored articles)", path, err)
@@ -123,6 +140,12 @@ func (ix *Indexer) DB() *bolt.DB { return ix.db }
 
 // Index returns the bleve index for searching.
 func (ix *Indexer) Index() bleve.Index { return ix.idx }
+
+// Enricher returns the enricher the indexer was opened with, or nil.
+func (ix *Indexer) Enricher() Enricher { return ix.opts.Enricher }
+
+// Claims returns the bleve index of claims.
+func (ix *Indexer) Claims() bleve.Index { return ix.claims }
 
 // ContentHash identifies an article's text so that an unchanged re-fetch
 // costs no indexing and an edit is seen as an update.
@@ -152,6 +175,11 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 			ix.mu.Unlock()
 			return Unchanged, nil
 		}
+		ix.mu.Unlock()
+		if ix.opts.Enricher != nil {
+			ix.opts.Enricher.Enrich(&a)
+		}
+		ix.mu.Lock()
 		ix.pending[i] = a
 		ix.mu.Unlock()
 		return Updated, nil
@@ -168,6 +196,9 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 			return Unchanged, nil
 		}
 		out = Updated
+	}
+	if ix.opts.Enricher != nil {
+		ix.opts.Enricher.Enrich(&a)
 	}
 
 	ix.mu.Lock()
@@ -198,33 +229,47 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	if ix.idx == nil {
 		return errors.New("indexer: opened without an index")
 	}
-	b := ix.idx.NewBatch()
-	for _, a := range batch {
-		if err := b.Index(a.ID, toIndexDoc(a)); err != nil {
-			return fmt.Errorf("indexer: index %s: %w", a.URL, err)
-		}
+	if err := ix.writeIndexes(ix.idx, ix.claims, batch, true); err != nil {
+		return err
 	}
-	if err := ix.idx.Batch(b); err != nil {
-		return fmt.Errorf("indexer: write batch of %d: %w", len(batch), err)
-	}
-	if err := ix.db.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte(bucketArt))
-		for _, a := range batch {
-			data, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			if err := bk.Put([]byte(a.ID), data); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if err := ix.store(batch); err != nil {
 		return fmt.Errorf("indexer: store batch of %d: %w", len(batch), err)
 	}
 	ix.logger.Debug("batch committed", "docs", len(batch))
 	if ix.opts.OnBatch != nil {
 		ix.opts.OnBatch(ctx, batch)
+	}
+	return nil
+}
+
+// writeIndexes indexes a batch of articles and their claims. With
+// replace, the claims an article had before are deleted first, so an
+// edited article never keeps a claim it no longer makes.
+func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Article, replace bool) error {
+	b := idx.NewBatch()
+	cb := claims.NewBatch()
+	for _, a := range batch {
+		if err := b.Index(a.ID, toIndexDoc(a)); err != nil {
+			return fmt.Errorf("indexer: index %s: %w", a.URL, err)
+		}
+		if replace {
+			if old, found, err := ix.Article(a.ID); err == nil && found {
+				for _, c := range old.Claims {
+					cb.Delete(c.ID)
+				}
+			}
+		}
+		for _, c := range a.Claims {
+			if err := cb.Index(c.ID, toClaimDoc(a, c)); err != nil {
+				return fmt.Errorf("indexer: index claim of %s: %w", a.URL, err)
+			}
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		return fmt.Errorf("indexer: write batch of %d: %w", len(batch), err)
+	}
+	if err := claims.Batch(cb); err != nil {
+		return fmt.Errorf("indexer: write claims of %d articles: %w", len(batch), err)
 	}
 	return nil
 }
@@ -257,102 +302,163 @@ func (ix *Indexer) Count() (int, error) {
 	return n, err
 }
 
-// Reindex rebuilds the index from the stored articles into a new directory
-// and swaps it in, so a failure half-way leaves the old index serving.
+// Reindex rebuilds the index and the claims index from the stored
+// articles (enriching them again when an Enricher is set) into new
+// directories and swaps them in, so a failure half-way leaves the old
+// indexes serving.
 func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
-	if err := ix.Flush(ctx); err != nil {
-		return 0, err
+	if ix.idx != nil {
+		if err := ix.Flush(ctx); err != nil {
+			return 0, err
+		}
 	}
 	total, err := ix.Count()
 	if err != nil {
 		return 0, fmt.Errorf("indexer: reindex: %w", err)
 	}
-	final := filepath.Join(ix.opts.Dir, IndexDir)
-	tmp := final + ".new"
-	if err := os.RemoveAll(tmp); err != nil {
-		return 0, fmt.Errorf("indexer: reindex: %w", err)
+	paths := map[string]mapping.IndexMapping{
+		filepath.Join(ix.opts.Dir, IndexDir): NewMapping(),
+		filepath.Join(ix.opts.Dir, ClaimDir): NewClaimMapping(),
 	}
-	fresh, err := bleve.New(tmp, NewMapping())
-	if err != nil {
-		return 0, fmt.Errorf("indexer: reindex: create %s: %w", tmp, err)
+	fresh := map[string]bleve.Index{}
+	cleanup := func() {
+		for p, idx := range fresh {
+			idx.Close()
+			os.RemoveAll(p + ".new")
+		}
 	}
+	for p, m := range paths {
+		os.RemoveAll(p + ".new")
+		idx, err := bleve.New(p+".new", m)
+		if err != nil {
+			cleanup()
+			return 0, fmt.Errorf("indexer: reindex: create %s: %w", p+".new", err)
+		}
+		fresh[p] = idx
+	}
+	newIdx := fresh[filepath.Join(ix.opts.Dir, IndexDir)]
+	newClaims := fresh[filepath.Join(ix.opts.Dir, ClaimDir)]
+
 	done := 0
-	b := fresh.NewBatch()
-	commit := func() error {
-		if b.Size() == 0 {
-			return nil
+	var after []byte
+	for {
+		batch, next, err := ix.readBatch(after, ix.opts.BatchSize)
+		if err == nil && ctx.Err() != nil {
+			err = ctx.Err()
 		}
-		if err := fresh.Batch(b); err != nil {
-			return err
+		if err == nil && len(batch) > 0 {
+			if ix.opts.Enricher != nil {
+				for i := range batch {
+					ix.opts.Enricher.Enrich(&batch[i])
+				}
+				err = ix.store(batch)
+			}
+			if err == nil {
+				err = ix.writeIndexes(newIdx, newClaims, batch, false)
+			}
 		}
-		b = fresh.NewBatch()
-		return nil
+		if err != nil {
+			cleanup()
+			return 0, fmt.Errorf("indexer: reindex: %w", err)
+		}
+		done += len(batch)
+		if progress != nil && len(batch) > 0 {
+			progress(done, total)
+		}
+		if next == nil {
+			break
+		}
+		after = next
 	}
-	err = ix.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketArt)).ForEach(func(k, v []byte) error {
-			if err := ctx.Err(); err != nil {
-				return err
+	for p, idx := range fresh {
+		if err := idx.Close(); err != nil {
+			cleanup()
+			return 0, fmt.Errorf("indexer: reindex: %w", err)
+		}
+		delete(fresh, p)
+	}
+	for _, old := range []bleve.Index{ix.idx, ix.claims} {
+		if old != nil {
+			if err := old.Close(); err != nil {
+				return 0, fmt.Errorf("indexer: reindex: close old index: %w", err)
+			}
+		}
+	}
+	for p := range paths {
+		os.RemoveAll(p + ".old")
+		if err := os.Rename(p, p+".old"); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return 0, fmt.Errorf("indexer: reindex: %w", err)
+		}
+		if err := os.Rename(p+".new", p); err != nil {
+			return 0, fmt.Errorf("indexer: reindex: %w", err)
+		}
+		os.RemoveAll(p + ".old")
+	}
+	if ix.idx, err = openIndex(filepath.Join(ix.opts.Dir, IndexDir), NewMapping()); err != nil {
+		return 0, err
+	}
+	if ix.claims, err = openIndex(filepath.Join(ix.opts.Dir, ClaimDir), NewClaimMapping()); err != nil {
+		return 0, err
+	}
+	return done, nil
+}
+
+// readBatch reads up to n stored articles with keys after `after`; next is
+// nil when the store is exhausted. Reading in chunks keeps the write
+// transactions of re-enrichment out of a long read transaction.
+func (ix *Indexer) readBatch(after []byte, n int) ([]document.Article, []byte, error) {
+	var out []document.Article
+	var next []byte
+	err := ix.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketArt)).Cursor()
+		k, v := c.First()
+		if after != nil {
+			k, v = c.Seek(after)
+			if k != nil && string(k) == string(after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil; k, v = c.Next() {
+			if len(out) == n {
+				next = append([]byte(nil), out[len(out)-1].ID...)
+				return nil
 			}
 			var a document.Article
 			if err := json.Unmarshal(v, &a); err != nil {
 				return fmt.Errorf("stored article %s: %w", k, err)
 			}
-			if err := b.Index(a.ID, toIndexDoc(a)); err != nil {
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// store writes articles to the store in one transaction.
+func (ix *Indexer) store(batch []document.Article) error {
+	return ix.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket([]byte(bucketArt))
+		for _, a := range batch {
+			data, err := json.Marshal(a)
+			if err != nil {
 				return err
 			}
-			done++
-			if b.Size() >= ix.opts.BatchSize {
-				if err := commit(); err != nil {
-					return err
-				}
-				if progress != nil {
-					progress(done, total)
-				}
+			if err := bk.Put([]byte(a.ID), data); err != nil {
+				return err
 			}
-			return nil
-		})
-	})
-	if err == nil {
-		err = commit()
-	}
-	if err != nil {
-		fresh.Close()
-		os.RemoveAll(tmp)
-		return 0, fmt.Errorf("indexer: reindex: %w", err)
-	}
-	if progress != nil {
-		progress(done, total)
-	}
-	if err := fresh.Close(); err != nil {
-		return 0, fmt.Errorf("indexer: reindex: %w", err)
-	}
-	if ix.idx != nil {
-		if err := ix.idx.Close(); err != nil {
-			return 0, fmt.Errorf("indexer: reindex: close old index: %w", err)
 		}
-	}
-	old := final + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(final, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return 0, fmt.Errorf("indexer: reindex: %w", err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return 0, fmt.Errorf("indexer: reindex: %w", err)
-	}
-	os.RemoveAll(old)
-	ix.idx, err = openIndex(final)
-	if err != nil {
-		return 0, err
-	}
-	return done, nil
+		return nil
+	})
 }
 
 // Close flushes and closes the index and the store.
 func (ix *Indexer) Close(ctx context.Context) error {
 	ferr := ix.Flush(ctx)
 	var ierr error
-	if ix.idx != nil {
-		ierr = ix.idx.Close()
+	for _, idx := range []bleve.Index{ix.idx, ix.claims} {
+		if idx != nil {
+			ierr = errors.Join(ierr, idx.Close())
+		}
 	}
 	derr := ix.db.Close()
 	return errors.Join(ferr, ierr, derr)

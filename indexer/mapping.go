@@ -23,8 +23,20 @@ const (
 	FieldPublished    = "published"
 	FieldPublishedDay = "published_day"
 	FieldURL          = "url"
+	FieldEntities     = "entities"       // ids of every entity mentioned
+	FieldEntityPrefix = "entities_"      // + type: ids by type, for facets
+	FieldMentioned    = "mentioned_days" // every day a date mention covers
+	FieldSpeakers     = "speakers"       // ids (or normalized names) of claim speakers
 	docType           = "article"
+	claimType         = "claim"
+
+	// maxMentionDays caps how many days one mention adds: a year mention
+	// covers its 365 days, a vaguer one is not expanded further.
+	maxMentionDays = 366
 )
+
+// EntityTypes are the types faceted separately.
+var EntityTypes = []string{"person", "organization", "place"}
 
 // TextFields lists, per language, the analyzed fields and their analyzer.
 // Search builds its queries from this table so the two never disagree.
@@ -75,14 +87,22 @@ func NewMapping() mapping.IndexMapping {
 			doc.AddFieldMappingsAt(f.Name, fm)
 		}
 	}
-	for _, name := range []string{FieldLang, FieldSource, FieldPublishedDay} {
+	keywords := []string{FieldLang, FieldSource, FieldPublishedDay, FieldEntities, FieldSpeakers}
+	for _, t := range EntityTypes {
+		keywords = append(keywords, FieldEntityPrefix+t)
+	}
+	for _, name := range keywords {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.IncludeInAll = false
+		fm.Store = false // shown from the stored article, not the index
+		fm.IncludeTermVectors = false
 		doc.AddFieldMappingsAt(name, fm)
 	}
-	pub := bleve.NewDateTimeFieldMapping()
-	pub.IncludeInAll = false
-	doc.AddFieldMappingsAt(FieldPublished, pub)
+	for _, name := range []string{FieldPublished, FieldMentioned} {
+		dt := bleve.NewDateTimeFieldMapping()
+		dt.IncludeInAll = false
+		doc.AddFieldMappingsAt(name, dt)
+	}
 
 	im := bleve.NewIndexMapping()
 	im.AddDocumentMapping(docType, doc)
@@ -116,6 +136,117 @@ func toIndexDoc(a document.Article) indexDoc {
 		} else {
 			d[f.Name] = a.Title
 		}
+	}
+	byType := map[string][]string{}
+	var ids []string
+	for _, e := range a.Entities {
+		ids = append(ids, e.ID)
+		byType[e.Type] = append(byType[e.Type], e.ID)
+	}
+	d[FieldEntities] = ids
+	for _, t := range EntityTypes {
+		d[FieldEntityPrefix+t] = byType[t]
+	}
+	d[FieldMentioned] = mentionedDays(a.MentionedDates)
+	var speakers []string
+	for _, c := range a.Claims {
+		speakers = append(speakers, SpeakerKey(c))
+	}
+	d[FieldSpeakers] = speakers
+	return d
+}
+
+// SpeakerKey is how a claim's speaker is indexed: its entity id, or for an
+// unresolved speaker its normalized surface form.
+func SpeakerKey(c document.Claim) string {
+	if c.SpeakerID != "" {
+		return c.SpeakerID
+	}
+	return arabic.Normalize(strings.ToLower(strings.TrimSpace(c.Speaker)))
+}
+
+// mentionedDays lists each distinct day the mentions cover, so that a
+// range query on days finds a month mention from any of its days.
+func mentionedDays(ms []document.DateMention) []time.Time {
+	seen := map[time.Time]bool{}
+	var out []time.Time
+	for _, m := range ms {
+		from, err1 := time.Parse(time.DateOnly, m.From)
+		to, err2 := time.Parse(time.DateOnly, m.To)
+		if err1 != nil || err2 != nil || to.Before(from) {
+			continue
+		}
+		for d, n := from, 0; !d.After(to) && n < maxMentionDays; d, n = d.AddDate(0, 0, 1), n+1 {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// NewClaimMapping returns the mapping of the claims index: claims are
+// searched as documents of their own.
+func NewClaimMapping() mapping.IndexMapping {
+	doc := bleve.NewDocumentStaticMapping()
+	for _, fields := range ClaimTextFields {
+		for _, f := range fields {
+			fm := bleve.NewTextFieldMapping()
+			fm.Analyzer = f.Analyzer
+			fm.Store = f.Stored
+			fm.IncludeTermVectors = f.Stored
+			fm.IncludeInAll = false
+			doc.AddFieldMappingsAt(f.Name, fm)
+		}
+	}
+	for _, name := range []string{"speaker", "entities", "lang", "source", "doc_id", "group_id", "kind", "cue"} {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.Store = name == "doc_id" || name == "source" || name == "group_id"
+		doc.AddFieldMappingsAt(name, fm)
+	}
+	dt := bleve.NewDateTimeFieldMapping()
+	dt.IncludeInAll = false
+	doc.AddFieldMappingsAt("date", dt)
+	im := bleve.NewIndexMapping()
+	im.AddDocumentMapping(claimType, doc)
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = keyword.Name
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	return im
+}
+
+// ClaimTextFields are the claims index's text fields, per language.
+var ClaimTextFields = map[string][]TextField{
+	document.LangArabic: {
+		{Name: "text_ar", Analyzer: arabic.AnalyzerName, Boost: 1, Stored: true},
+		{Name: "text_ar_exact", Analyzer: arabic.ExactAnalyzerName, Boost: exactBoost},
+	},
+	document.LangEnglish: {
+		{Name: "text_en", Analyzer: english.AnalyzerName, Boost: 1, Stored: true},
+		{Name: "text_en_exact", Analyzer: english.ExactAnalyzerName, Boost: exactBoost},
+	},
+}
+
+type claimDoc map[string]any
+
+// BleveType tells bleve which document mapping applies.
+func (claimDoc) BleveType() string { return claimType }
+
+func toClaimDoc(a document.Article, c document.Claim) claimDoc {
+	d := claimDoc{
+		"speaker": SpeakerKey(c), "entities": c.Entities, "lang": c.Lang, "source": a.Source,
+		"doc_id": a.ID, "group_id": c.GroupID, "kind": c.Kind, "cue": c.Cue, "date": c.Date.UTC(),
+	}
+	lang := c.Lang
+	if _, ok := ClaimTextFields[lang]; !ok {
+		lang = document.LangEnglish
+	}
+	for _, f := range ClaimTextFields[lang] {
+		d[f.Name] = c.Text
 	}
 	return d
 }

@@ -17,12 +17,22 @@ import (
 
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
+	"github.com/mirsad-observatory/mirsad/indexer/enrich/entity"
 )
 
-// Store is what search needs of the indexer: the index and the stored articles.
+// Store is what search needs of the indexer: the indexes and the stored articles.
 type Store interface {
 	Index() bleve.Index
+	Claims() bleve.Index
 	Article(id string) (document.Article, bool, error)
+}
+
+// Entities resolves what researchers type (an id, or any alias in any
+// script) to entity ids, and describes entities.
+type Entities interface {
+	Resolve(aliasOrID string) []string
+	Entity(id string) (entity.Entity, bool)
+	SearchEntities(q string, limit int) []entity.Entity
 }
 
 // Limits keep one request from costing the whole server.
@@ -36,14 +46,23 @@ const (
 
 // Query is a search request.
 type Query struct {
-	Text   string
-	Lang   string
-	Source string
-	From   time.Time // inclusive
-	To     time.Time // inclusive
-	Sort   string    // relevance | newest | oldest
-	Page   int       // 1-based
-	Size   int
+	Text     string
+	Lang     string
+	Source   string
+	Entities []string  // ids or aliases; every one must be mentioned
+	Speaker  string    // id or alias: articles with a claim by this speaker
+	From     time.Time // publication, inclusive
+	To       time.Time // inclusive
+	// MentionedFrom and MentionedTo select articles that talk about a day
+	// in the range (a month mention covers each of its days).
+	MentionedFrom time.Time
+	MentionedTo   time.Time
+	Sort          string // relevance | newest | oldest
+	Page          int    // 1-based
+	Size          int
+	// NoExpand turns off matching query words that are entity aliases
+	// against the entities mentioned in other scripts (expand=none).
+	NoExpand bool
 }
 
 // Result is a page of hits with facets over all matches.
@@ -56,26 +75,45 @@ type Result struct {
 
 // Hit is one matching article.
 type Hit struct {
-	ID        string    `json:"id"`
-	URL       string    `json:"url"`
-	Title     string    `json:"title"`
-	Source    string    `json:"source"`
-	Lang      string    `json:"lang"`
-	Published time.Time `json:"published"`
-	Snippet   string    `json:"snippet"`
-	Score     float64   `json:"score"`
+	ID             string      `json:"id"`
+	URL            string      `json:"url"`
+	Title          string      `json:"title"`
+	Source         string      `json:"source"`
+	Lang           string      `json:"lang"`
+	Published      time.Time   `json:"published"`
+	Snippet        string      `json:"snippet"`
+	Score          float64     `json:"score"`
+	Entities       []HitEntity `json:"entities"`
+	MentionedDates []string    `json:"mentioned_dates"`
+	Claims         []HitClaim  `json:"claims"`
+}
+
+// HitEntity names an entity mentioned by a hit.
+type HitEntity struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// HitClaim is a claim made in a hit.
+type HitClaim struct {
+	ID      string `json:"id"`
+	Speaker string `json:"speaker"`
+	Text    string `json:"text"`
 }
 
 // Facets count matches by value.
 type Facets struct {
-	Sources        []Count `json:"sources"`
-	Lang           []Count `json:"lang"`
-	PublishedByDay []Count `json:"published_by_day"`
+	Entities       map[string][]Count `json:"entities"` // by type
+	Sources        []Count            `json:"sources"`
+	Lang           []Count            `json:"lang"`
+	PublishedByDay []Count            `json:"published_by_day"`
 }
 
 // Count is one facet bucket.
 type Count struct {
 	Value string `json:"value"`
+	Name  string `json:"name,omitempty"`
 	Count int    `json:"count"`
 }
 
@@ -87,11 +125,15 @@ var ErrNotFound = errors.New("not found")
 
 // Service runs searches.
 type Service struct {
-	store Store
+	store    Store
+	entities Entities
 }
 
-// New returns a Service over store.
-func New(store Store) *Service { return &Service{store: store} }
+// New returns a Service over store; entities may be nil (no entity
+// filters or expansion).
+func New(store Store, entities Entities) *Service {
+	return &Service{store: store, entities: entities}
+}
 
 func badf(format string, args ...any) error {
 	return fmt.Errorf("search: %w: %s", ErrBadQuery, fmt.Sprintf(format, args...))
@@ -136,6 +178,20 @@ func (q *Query) Validate() error {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return badf("to (%s) is before from (%s)", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
 	}
+	if !q.MentionedFrom.IsZero() && !q.MentionedTo.IsZero() && q.MentionedTo.Before(q.MentionedFrom) {
+		return badf("mentioned_to (%s) is before mentioned_from (%s)", q.MentionedTo.Format(time.DateOnly), q.MentionedFrom.Format(time.DateOnly))
+	}
+	if len(q.Entities) > 10 {
+		return badf("%d entity filters: at most 10", len(q.Entities))
+	}
+	for _, e := range q.Entities {
+		if strings.TrimSpace(e) == "" || len(e) > 200 || !utf8.ValidString(e) {
+			return badf("entity %q: want an id or a name", e)
+		}
+	}
+	if len(q.Speaker) > 200 || !utf8.ValidString(q.Speaker) {
+		return badf("speaker: want an id or a name")
+	}
 	return nil
 }
 
@@ -164,7 +220,11 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(s.buildQuery(q), q.Size, (q.Page-1)*q.Size, false)
+	bq, err := s.buildQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(bq, q.Size, (q.Page-1)*q.Size, false)
 	req.SortBy(sortOrder(q.Sort))
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	for _, fields := range indexer.TextFields {
@@ -177,6 +237,9 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	req.AddFacet("sources", bleve.NewFacetRequest(indexer.FieldSource, 20))
 	req.AddFacet("lang", bleve.NewFacetRequest(indexer.FieldLang, 2))
 	req.AddFacet("published_by_day", bleve.NewFacetRequest(indexer.FieldPublishedDay, maxFacetDays))
+	for _, t := range indexer.EntityTypes {
+		req.AddFacet("entities_"+t, bleve.NewFacetRequest(indexer.FieldEntityPrefix+t, 15))
+	}
 
 	res, err := s.store.Index().SearchInContext(ctx, req)
 	if err != nil {
@@ -191,23 +254,85 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		if !found {
 			continue // indexed but not yet stored: its batch is being committed
 		}
-		out.Hits = append(out.Hits, Hit{
-			ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang,
-			Published: a.Published, Snippet: snippet(h.Fragments, a), Score: h.Score,
-		})
+		out.Hits = append(out.Hits, toHit(a, snippet(h.Fragments, a), h.Score))
 	}
 	out.Facets = Facets{
+		Entities:       map[string][]Count{},
 		Sources:        counts(res.Facets["sources"], false),
 		Lang:           counts(res.Facets["lang"], false),
 		PublishedByDay: counts(res.Facets["published_by_day"], true),
 	}
+	for _, t := range indexer.EntityTypes {
+		cs := counts(res.Facets["entities_"+t], false)
+		for i := range cs {
+			cs[i].Name = s.entityName(cs[i].Value, "")
+		}
+		out.Facets.Entities[t] = cs
+	}
 	return out, nil
 }
 
-func (s *Service) buildQuery(q Query) query.Query {
+// maxHitClaims bounds the claims listed with a hit; /api/claims has all.
+const maxHitClaims = 5
+
+func toHit(a document.Article, snippet string, score float64) Hit {
+	h := Hit{
+		ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang,
+		Published: a.Published, Snippet: snippet, Score: score,
+		Entities: []HitEntity{}, MentionedDates: []string{}, Claims: []HitClaim{},
+	}
+	for _, e := range a.Entities {
+		h.Entities = append(h.Entities, HitEntity{ID: e.ID, Name: e.Name, Type: e.Type})
+	}
+	seen := map[string]bool{}
+	for _, m := range a.MentionedDates {
+		if m.Granularity == "day" && m.From == m.To && !seen[m.From] {
+			seen[m.From] = true
+			h.MentionedDates = append(h.MentionedDates, m.From)
+		}
+	}
+	sort.Strings(h.MentionedDates)
+	for _, c := range a.Claims {
+		if len(h.Claims) == maxHitClaims {
+			break
+		}
+		h.Claims = append(h.Claims, HitClaim{ID: c.ID, Speaker: c.Speaker, Text: c.Text})
+	}
+	return h
+}
+
+// entityName names an entity for display, in lang when it has that name.
+func (s *Service) entityName(id, lang string) string {
+	if s.entities == nil {
+		return id
+	}
+	if e, ok := s.entities.Entity(id); ok {
+		return e.Name(lang)
+	}
+	return id
+}
+
+// resolve turns what a researcher typed into entity ids; an unknown name
+// is a request error that says so.
+func (s *Service) resolve(param, v string) ([]string, error) {
+	if s.entities == nil {
+		return nil, badf("%s %q: entities are not available on this server", param, v)
+	}
+	ids := s.entities.Resolve(v)
+	if len(ids) == 0 {
+		return nil, badf("%s %q: no entity has that id or name (see /api/entities?q=)", param, v)
+	}
+	return ids, nil
+}
+
+func (s *Service) buildQuery(q Query) (query.Query, error) {
 	var must []query.Query
 	if q.Text != "" {
-		must = append(must, textQuery(s.store.Index().Mapping(), q.Text, q.Lang))
+		var ex expander
+		if !q.NoExpand && s.entities != nil {
+			ex = s.entities.Resolve
+		}
+		must = append(must, textQuery(s.store.Index().Mapping(), indexer.TextFields, q.Text, q.Lang, ex))
 	}
 	if q.Lang != "" {
 		must = append(must, term(indexer.FieldLang, q.Lang))
@@ -215,16 +340,61 @@ func (s *Service) buildQuery(q Query) query.Query {
 	if q.Source != "" {
 		must = append(must, term(indexer.FieldSource, q.Source))
 	}
+	for _, e := range q.Entities {
+		ids, err := s.resolve("entity", e)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, anyTerm(indexer.FieldEntities, ids))
+	}
+	if q.Speaker != "" {
+		sq, err := s.speakerQuery(q.Speaker, indexer.FieldSpeakers)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, sq)
+	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		incl := true
-		r := bleve.NewDateRangeInclusiveQuery(q.From, q.To, &incl, &incl)
-		r.SetField(indexer.FieldPublished)
-		must = append(must, r)
+		must = append(must, dateRange(indexer.FieldPublished, q.From, q.To))
+	}
+	if !q.MentionedFrom.IsZero() || !q.MentionedTo.IsZero() {
+		must = append(must, dateRange(indexer.FieldMentioned, q.MentionedFrom, q.MentionedTo))
 	}
 	if len(must) == 0 {
-		return bleve.NewMatchAllQuery()
+		return bleve.NewMatchAllQuery(), nil
 	}
-	return bleve.NewConjunctionQuery(must...)
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+// speakerQuery matches a speaker by entity id, or, for a name no entity
+// has, by the normalized name claims were indexed under.
+func (s *Service) speakerQuery(v, field string) (query.Query, error) {
+	var ids []string
+	if s.entities != nil {
+		ids = s.entities.Resolve(v)
+	}
+	if len(ids) == 0 {
+		ids = []string{indexer.SpeakerKey(document.Claim{Speaker: v})}
+	}
+	return anyTerm(field, ids), nil
+}
+
+func anyTerm(field string, values []string) query.Query {
+	var qs []query.Query
+	for _, v := range values {
+		qs = append(qs, term(field, v))
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func dateRange(field string, from, to time.Time) query.Query {
+	incl := true
+	r := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &incl)
+	r.SetField(field)
+	return r
 }
 
 func term(field, v string) query.Query {
@@ -299,7 +469,11 @@ func (s *Service) Export(ctx context.Context, q Query, limit int, fn func(Hit) e
 	const pageSize = 500
 	for from := 0; from < limit; from += pageSize {
 		n := min(pageSize, limit-from)
-		req := bleve.NewSearchRequestOptions(s.buildQuery(q), n, from, false)
+		bq, err := s.buildQuery(q)
+		if err != nil {
+			return err
+		}
+		req := bleve.NewSearchRequestOptions(bq, n, from, false)
 		req.SortBy(sortOrder(q.Sort))
 		res, err := s.store.Index().SearchInContext(ctx, req)
 		if err != nil {
@@ -313,7 +487,7 @@ func (s *Service) Export(ctx context.Context, q Query, limit int, fn func(Hit) e
 			if !found {
 				continue
 			}
-			if err := fn(Hit{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang, Published: a.Published, Score: h.Score}); err != nil {
+			if err := fn(toHit(a, "", h.Score)); err != nil {
 				return err
 			}
 		}

@@ -65,15 +65,24 @@ var quotePair = map[rune]rune{'"': '"', '«': '»', '“': '”'}
 // that is a stop word in a language is not required there, so "the CMCC"
 // and "في القاهرة" still find their documents. Phrase matches rank above
 // scattered words.
-func textQuery(m mapping.IndexMapping, text, lang string) query.Query {
+//
+// With an expander, a clause that names an entity ("Kalin", "القاهرة") also
+// matches articles that mention that entity in any script, and so does the
+// whole query when it is one name ("Ibrahim Kalin").
+func textQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, text, lang string, expand expander) query.Query {
 	clauses := parseText(text)
 	var perLang []query.Query
-	for l, fields := range indexer.TextFields {
+	for l, fields := range table {
 		if lang != "" && lang != l {
 			continue
 		}
-		if q := langQuery(m, clauses, fields, text); q != nil {
+		if q := langQuery(m, clauses, fields, text, expand); q != nil {
 			perLang = append(perLang, q)
+		}
+	}
+	if expand != nil && len(clauses) > 1 {
+		if ids := expand(stripSyntax(text)); len(ids) > 0 {
+			perLang = append(perLang, entityQuery(ids))
 		}
 	}
 	if len(perLang) == 0 {
@@ -82,13 +91,35 @@ func textQuery(m mapping.IndexMapping, text, lang string) query.Query {
 	return bleve.NewDisjunctionQuery(perLang...)
 }
 
-func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextField, text string) query.Query {
+// expander resolves a name to entity ids.
+type expander func(string) []string
+
+// entityBoost keeps an entity match below a match of the words themselves.
+const entityBoost = 0.5
+
+func entityQuery(ids []string) query.Query {
+	var qs []query.Query
+	for _, id := range ids {
+		t := bleve.NewTermQuery(id)
+		t.SetField(indexer.FieldEntities)
+		t.SetBoost(entityBoost)
+		qs = append(qs, t)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextField, text string, expand expander) query.Query {
 	var must, mustNot, should []query.Query
 	for _, c := range clauses {
 		var alts []query.Query
 		for _, f := range fields {
 			if producesTokens(m, f.Analyzer, c.text) {
 				alts = append(alts, fieldQuery(c, f, f.Boost))
+			}
+		}
+		if expand != nil && !c.exclude && len(alts) > 0 {
+			if ids := expand(c.text); len(ids) > 0 {
+				alts = append(alts, entityQuery(ids))
 			}
 		}
 		if len(alts) == 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mirsad-observatory/mirsad"
+	"github.com/mirsad-observatory/mirsad/config"
 	"github.com/mirsad-observatory/mirsad/crawler"
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/internal/demosite"
@@ -46,7 +47,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 	}
-	ix, err := indexer.Open(indexer.Options{Dir: dir}, e.logger)
+	pipeline, err := newPipeline(config.Default(), e)
+	if err != nil {
+		return err
+	}
+	ix, err := indexer.Open(indexer.Options{Dir: dir, Enricher: pipeline}, e.logger)
 	if err != nil {
 		return err
 	}
@@ -70,7 +75,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "             %s/?q=%s&lang=en\n", base, url.QueryEscape("Kalin Cairo"))
 	fmt.Fprintf(e.stdout, "             go run ./cmd/mirsad search -addr %s -sort newest 'وقف إطلاق النار'\n", ln.Addr())
 	fmt.Fprintln(e.stdout, "press Ctrl-C to stop")
-	return serveHTTP(ctx, e, ln, ix)
+	return serveHTTP(ctx, e, ln, ix, nil)
 }
 
 // startDemoSites serves the embedded demo outlets on loopback ports.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mirsad-observatory/mirsad/config"
 	"github.com/mirsad-observatory/mirsad/crawler"
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/search"
@@ -74,7 +76,11 @@ func newCorpus(t *testing.T) *corpus {
 	deadURL := dead.URL
 	dead.Close() // a port nobody listens on: an unreachable feed
 
-	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), BatchSize: 7}, nil)
+	pipeline, err := newPipeline(config.Default(), &env{logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), BatchSize: 7, Enricher: pipeline}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +99,7 @@ func newCorpus(t *testing.T) *corpus {
 	if err := ix.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(search.New(ix), api.Options{}).Handler())
+	srv := httptest.NewServer(api.New(newSearch(ix), api.Options{}).Handler())
 	t.Cleanup(srv.Close)
 	return &corpus{ix: ix, api: srv, summary: sum, broken: broken.URL}
 }
@@ -242,7 +248,7 @@ func TestDemoIngestAndSearch(t *testing.T) {
 			}
 			ran++
 			t.Run(p.ID, func(t *testing.T) {
-				got := slugs(c.search(t, "q", p.Query, "size", "100"))
+				got := slugs(c.search(t, "q", p.Query, "size", "100", "expand", "none"))
 				for _, m := range p.MustFind {
 					if !slices.Contains(got, slug(m)) {
 						t.Errorf("q=%s: %s not found in %v", p.Query, slug(m), got)

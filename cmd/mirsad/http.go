@@ -9,18 +9,29 @@ import (
 	"time"
 
 	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/enrich"
 	"github.com/mirsad-observatory/mirsad/search"
 	"github.com/mirsad-observatory/mirsad/search/api"
 )
 
+// newSearch returns the search service over ix, resolving entities with
+// the indexer's enrichment pipeline when it has one.
+func newSearch(ix *indexer.Indexer) *search.Service {
+	if p, ok := ix.Enricher().(*enrich.Pipeline); ok {
+		return search.New(ix, p)
+	}
+	return search.New(ix, nil)
+}
+
 // serveHTTP serves the API and web page on ln until ctx ends, then drains
 // in-flight requests for up to 10 s.
-func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer) error {
+// mounts adds other packages' handlers (run history, subscriptions).
+func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer, mounts map[string]http.Handler) error {
 	metrics := api.NewMetrics(func() float64 {
 		n, _ := ix.Count()
 		return float64(n)
 	})
-	srv := api.NewHTTPServer(ln.Addr().String(), api.New(search.New(ix), api.Options{Logger: e.logger, Metrics: metrics}).Handler())
+	srv := api.NewHTTPServer(ln.Addr().String(), api.New(newSearch(ix), api.Options{Logger: e.logger, Metrics: metrics, Mounts: mounts}).Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -17,6 +17,8 @@ import (
 	"github.com/mirsad-observatory/mirsad/crawler/web"
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
+	"github.com/mirsad-observatory/mirsad/indexer/enrich"
+	"github.com/mirsad-observatory/mirsad/indexer/enrich/entity"
 )
 
 // Exit codes of the contract.
@@ -230,6 +232,21 @@ func printSummary(w io.Writer, s crawler.Summary) {
 	}
 }
 
+// openIndexer builds the enrichment pipeline (which must protect the
+// gazetteer's names from the stemmer before any index opens) and opens the
+// data directory.
 func openIndexer(cfg config.Config, e *env, skipIndex bool) (*indexer.Indexer, error) {
-	return indexer.Open(indexer.Options{Dir: cfg.DataDir, SkipIndex: skipIndex}, e.logger)
+	p, err := newPipeline(cfg, e)
+	if err != nil {
+		return nil, err
+	}
+	return indexer.Open(indexer.Options{Dir: cfg.DataDir, SkipIndex: skipIndex, Enricher: p}, e.logger)
+}
+
+func newPipeline(cfg config.Config, e *env) (*enrich.Pipeline, error) {
+	g, err := entity.LoadFiles(cfg.Gazetteers...)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return enrich.New(enrich.Options{Gazetteer: g, Logger: e.logger})
 }

@@ -27,19 +27,21 @@ func cmdSearch(ctx context.Context, e *env, args []string) error {
 	sortBy := fs.String("sort", "relevance", "relevance, newest or oldest")
 	page := fs.Int("page", 1, "page number")
 	size := fs.Int("size", 10, "results per page (at most 100)")
-	entity := fs.String("entity", "", "entity id or alias (not available yet)")
-	speaker := fs.String("speaker", "", "speaker id or alias (not available yet)")
+	var entities multiFlag
+	fs.Var(&entities, "entity", "entity id or alias in any script (repeat: all must be mentioned)")
+	speaker := fs.String("speaker", "", "only articles with a claim by this speaker (id or alias)")
+	mfrom := fs.String("mentioned-from", "", "articles that talk about a day on or after this one")
+	mto := fs.String("mentioned-to", "", "articles that talk about a day on or before this one")
 	asJSON := fs.Bool("json", false, "print the API's JSON instead of a table")
 	addr := fs.String("addr", "", "ask a running mirsad at this address instead of opening the data dir")
 	if err := parse(e, fs, args, verbose); err != nil {
 		return err
 	}
-	if *entity != "" || *speaker != "" {
-		return usagef("-entity and -speaker are not available yet")
-	}
 	v := url.Values{}
 	v.Set("q", strings.Join(fs.Args(), " "))
+	v["entity"] = entities
 	for k, val := range map[string]string{"lang": *lang, "source": *source, "from": *from, "to": *to, "sort": *sortBy,
+		"speaker": *speaker, "mentioned_from": *mfrom, "mentioned_to": *mto,
 		"page": strconv.Itoa(*page), "size": strconv.Itoa(*size)} {
 		if val != "" {
 			v.Set(k, val)
@@ -58,7 +60,7 @@ func cmdSearch(ctx context.Context, e *env, args []string) error {
 		ix, oerr := openIndexer(cfg, e, false)
 		if oerr == nil {
 			defer ix.Close(context.WithoutCancel(ctx))
-			res, err = search.New(ix).Search(ctx, q)
+			res, err = newSearch(ix).Search(ctx, q)
 		} else {
 			// The data dir is held by a running server (or absent): ask the server.
 			fmt.Fprintf(e.stderr, "mirsad search: %v; asking http://%s instead\n", oerr, cfg.Listen)
@@ -136,3 +138,9 @@ func printHits(w io.Writer, res *search.Result, q search.Query) {
 		fmt.Fprintf(w, "%d. %s\n   %s\n   %s\n", first+i, h.Title, h.URL, html.UnescapeString(snip))
 	}
 }
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

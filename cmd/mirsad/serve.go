@@ -12,9 +12,6 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/mirsad-observatory/mirsad/crawler/runs"
-	"github.com/mirsad-observatory/mirsad/indexer"
-	"github.com/mirsad-observatory/mirsad/search"
-	"github.com/mirsad-observatory/mirsad/search/api"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -70,7 +67,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		runner.Wait() // runs started by the API or catch-up end with ctx
 	}()
 	fmt.Fprintf(e.stderr, "mirsad serve: %d sources scheduled, data in %s, serving http://%s/\n", len(sources), cfg.DataDir, ln.Addr())
-	return serveAPI(ctx, e, ln, ix, map[string]http.Handler{
+	return serveHTTP(ctx, e, ln, ix, map[string]http.Handler{
 		"/api/runs":  runs.Handler(store, runner),
 		"/api/runs/": runs.Handler(store, runner),
 	})
@@ -124,30 +121,6 @@ func scheduleInterval(spec cron.Schedule, t time.Time) time.Duration {
 	return spec.Next(next).Sub(next)
 }
 
-// serveAPI is serveHTTP with the run history mounted.
-// TODO(lead): fold mounts into serveHTTP in http.go and drop this copy.
-func serveAPI(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer, mounts map[string]http.Handler) error {
-	metrics := api.NewMetrics(func() float64 {
-		n, _ := ix.Count()
-		return float64(n)
-	})
-	h := api.New(search.New(ix), api.Options{Logger: e.logger, Metrics: metrics, Mounts: mounts}).Handler()
-	srv := api.NewHTTPServer(ln.Addr().String(), h)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	fmt.Fprintln(e.stderr, "mirsad: stopped")
-	return nil
-}
 
 // cronLogger routes cron's messages to slog.
 type cronLogger struct{ l *slog.Logger }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -150,8 +151,16 @@ func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]strin
 	if err != nil {
 		return nil, fmt.Errorf("analysiseval: new index: %w", err)
 	}
+	// Index in id order: bleve breaks score ties by internal doc number,
+	// and map order would make the figures wobble from run to run.
+	ids := make([]string, 0, len(docs))
+	for id := range docs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
 	b := idx.NewBatch()
-	for id, text := range docs {
+	for _, id := range ids {
+		text := docs[id]
 		if err := ctx.Err(); err != nil {
 			idx.Close()
 			return nil, err

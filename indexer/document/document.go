@@ -80,6 +80,8 @@ type Claim struct {
 	Date      time.Time `json:"date"`
 	Polarity  string    `json:"polarity,omitempty"` // "negative" for denials
 	GroupID   string    `json:"group_id,omitempty"`
+	// Entities are the ids of the entities mentioned inside Text.
+	Entities []string `json:"entities,omitempty"`
 }
 
 // IDFor returns the stable document id of a canonical URL.

@@ -83,6 +83,9 @@ type Options struct {
 	ResolveEntity func(aliasOrID string) []string
 	// RetryFor bounds retries of one delivery (default 24h).
 	RetryFor time.Duration
+	// NoPrefilter searches every subscription even when the batch lacks
+	// one of its words (for measurements; results are the same).
+	NoPrefilter bool
 	// Logger gets delivery failures and matching summaries.
 	Logger *slog.Logger
 }

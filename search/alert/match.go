@@ -55,6 +55,7 @@ type StoryDoc struct {
 type compiled struct {
 	sub      Subscription
 	text     query.Query // nil: no text condition
+	pre      *prefilter  // nil: always search
 	speakers map[string]bool
 }
 
@@ -99,6 +100,7 @@ func (s *Service) compile(sub Subscription) *compiled {
 		if c.text == nil {
 			c.text = bleve.NewMatchNoneQuery()
 		}
+		c.pre = newPrefilter(s.mapping, sub.Query, sub.Lang)
 	}
 	if len(sub.Speaker) > 0 {
 		c.speakers = map[string]bool{}
@@ -121,6 +123,9 @@ type batchView struct {
 	byID    map[string]int
 	textIdx bleve.Index // articles (main index or in-memory batch index)
 	claims  bleve.Index // claim texts of the batch, in memory; nil if unneeded
+	// Terms of the batch's articles and claims per field, for the
+	// prefilter; nil means unknown (search everything).
+	textTerms, claimTerms termSet
 }
 
 // OnBatch matches a committed batch against every subscription and
@@ -184,6 +189,9 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 	if cs.docText {
 		if s.opts.Strategy == MatchIndex {
 			v.textIdx = s.opts.Index.Index()
+			if !s.opts.NoPrefilter {
+				v.textTerms = analyzeTerms(s.mapping, v.docs)
+			}
 		} else {
 			idx, err := s.memIndex(ctx, v.docs, nil)
 			if err != nil {
@@ -191,6 +199,12 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 			}
 			v.textIdx = idx
 			closers = append(closers, func() { idx.Close() })
+			if !s.opts.NoPrefilter {
+				if v.textTerms, err = dictTerms(idx); err != nil {
+					closeAll()
+					return nil, nil, fmt.Errorf("alert: batch terms: %w", err)
+				}
+			}
 		}
 	}
 	if cs.claimsText {
@@ -206,6 +220,12 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 			}
 			v.claims = idx
 			closers = append(closers, func() { idx.Close() })
+			if !s.opts.NoPrefilter {
+				if v.claimTerms, err = dictTerms(idx); err != nil {
+					closeAll()
+					return nil, nil, fmt.Errorf("alert: claim terms: %w", err)
+				}
+			}
 		}
 	}
 	return v, closeAll, nil
@@ -317,6 +337,15 @@ func (s *Service) matchAll(ctx context.Context, v *batchView, cs *compiledSet) (
 // entities, speaker) first in Go, then the text on the survivors only.
 func (s *Service) match(ctx context.Context, v *batchView, c *compiled) ([]hit, error) {
 	sub := c.sub
+	if c.text != nil {
+		terms := v.textTerms
+		if sub.ClaimsOnly {
+			terms = v.claimTerms
+		}
+		if !c.pre.possible(terms) {
+			return nil, nil
+		}
+	}
 	var cand []int
 	for i, a := range v.docs {
 		if sub.Lang != "" && a.Lang != sub.Lang {

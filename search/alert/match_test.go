@@ -36,9 +36,12 @@ func TestMatch(t *testing.T) {
 		{"claims only, any speaker", Subscription{ClaimsOnly: true, Query: "guarantors"}, [][]string{{"a5"}}},
 		{"claims only, speaker's claims only", Subscription{ClaimsOnly: true, Speaker: StringList{"ibrahim-kalin"}, Query: "Rafah"}, nil},
 	}
-	for _, strategy := range []string{MatchIndex, MatchMemory} {
-		t.Run(strategy, func(t *testing.T) {
-			e := newEnv(t, strategy, nil)
+	for _, cfg := range []struct {
+		name, strategy string
+		noPrefilter    bool
+	}{{"index", MatchIndex, false}, {"memory", MatchMemory, false}, {"index without prefilter", MatchIndex, true}, {"memory without prefilter", MatchMemory, true}} {
+		t.Run(cfg.name, func(t *testing.T) {
+			e := newEnv(t, cfg.strategy, func(o *Options) { o.NoPrefilter = cfg.noPrefilter })
 			subs := make([]Subscription, len(cases))
 			for i, c := range cases {
 				c.sub.Name = c.name

@@ -25,6 +25,8 @@ type Searcher interface {
 	Search(ctx context.Context, q search.Query) (*search.Result, error)
 	Document(ctx context.Context, id string) (*document.Article, error)
 	Export(ctx context.Context, q search.Query, limit int, fn func(search.Hit) error) error
+	Claims(ctx context.Context, q search.ClaimQuery) (*search.ClaimResult, error)
+	SearchEntities(ctx context.Context, q string, limit int) (*search.EntityResult, error)
 }
 
 //go:embed web
@@ -63,6 +65,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/search", s.wrap(s.search))
 	mux.Handle("GET /api/documents/{id}", s.wrap(s.document))
+	mux.Handle("GET /api/claims", s.wrap(s.claims))
+	mux.Handle("GET /api/entities", s.wrap(s.entities))
 	mux.Handle("GET /api/search.csv", s.export("csv"))
 	mux.Handle("GET /api/search.jsonl", s.export("jsonl"))
 	mux.Handle("GET /metrics", s.metrics.handler())
@@ -170,7 +174,15 @@ func ParseQuery(v url.Values) (search.Query, error) {
 	bad := func(format string, args ...any) error {
 		return &httpError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 	}
-	q := search.Query{Text: v.Get("q"), Lang: v.Get("lang"), Source: v.Get("source"), Sort: v.Get("sort")}
+	q := search.Query{Text: v.Get("q"), Lang: v.Get("lang"), Source: v.Get("source"), Sort: v.Get("sort"),
+		Entities: nonEmpty(v["entity"]), Speaker: v.Get("speaker")}
+	switch v.Get("expand") {
+	case "", "entities":
+	case "none":
+		q.NoExpand = true
+	default:
+		return q, bad("expand %q: want none or entities", v.Get("expand"))
+	}
 	var err error
 	for name, dst := range map[string]*int{"page": &q.Page, "size": &q.Size} {
 		if s := v.Get(name); s != "" {
@@ -188,7 +200,43 @@ func ParseQuery(v url.Values) (search.Query, error) {
 	if q.To, err = search.ParseDate(v.Get("to"), true); err != nil {
 		return q, bad("to: %v", err)
 	}
+	if q.MentionedFrom, err = search.ParseDate(v.Get("mentioned_from"), false); err != nil {
+		return q, bad("mentioned_from: %v", err)
+	}
+	if q.MentionedTo, err = search.ParseDate(v.Get("mentioned_to"), true); err != nil {
+		return q, bad("mentioned_to: %v", err)
+	}
 	return q, q.Validate()
+}
+
+func nonEmpty(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (s *Server) claims(r *http.Request) (any, error) {
+	q, err := ParseQuery(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	return s.svc.Claims(r.Context(), search.ClaimQuery{Text: q.Text, Speaker: q.Speaker, Entities: q.Entities,
+		Lang: q.Lang, From: q.From, To: q.To, Page: q.Page, Size: q.Size})
+}
+
+func (s *Server) entities(r *http.Request) (any, error) {
+	limit := 20
+	if l := r.URL.Query().Get("size"); l != "" {
+		var err error
+		if limit, err = strconv.Atoi(l); err != nil {
+			return nil, &httpError{http.StatusBadRequest, fmt.Sprintf("size %q: want a whole number", l)}
+		}
+	}
+	return s.svc.SearchEntities(r.Context(), r.URL.Query().Get("q"), limit)
 }
 
 func (s *Server) document(r *http.Request) (any, error) {

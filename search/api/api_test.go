@@ -30,6 +30,14 @@ func (f *fake) Document(_ context.Context, id string) (*document.Article, error)
 	return nil, fmt.Errorf("%w: %s", search.ErrNotFound, id)
 }
 
+func (f *fake) Claims(context.Context, search.ClaimQuery) (*search.ClaimResult, error) {
+	return &search.ClaimResult{}, nil
+}
+
+func (f *fake) SearchEntities(context.Context, string, int) (*search.EntityResult, error) {
+	return &search.EntityResult{}, nil
+}
+
 func (f *fake) Export(_ context.Context, q search.Query, limit int, fn func(search.Hit) error) error {
 	for i, h := range f.hits {
 		if i >= limit {

@@ -60,6 +60,9 @@ func loadANT(ctx context.Context, dir string, max int) ([]antDoc, error) {
 			return nil
 		}
 		doc := antDoc{ID: tag(s, "DOCNO"), Title: tag(s, "TITLE"), Body: tag(s, "TEXT")}
+		if doc.ID == "" {
+			doc.ID = path // a few files lack DOCNO; bleve needs an id
+		}
 		doc.Published, _ = time.Parse(time.RFC1123, tag(s, "TIME"))
 		docs = append(docs, doc)
 		return nil

@@ -14,8 +14,8 @@ import (
 
 // TestDiscoverySample prints 40 random title-introduced discoveries from
 // real news for a person to judge by hand: Arabic from ant-arabic-news
-// (documents 8000 on, untouched while the rules were written; 5000-8000 served as a development sample) and English
-// from the PolNeAR test texts (seed 2 served as a development sample). Run with MIRSAD_SAMPLE=1.
+// (documents 8000 on, untouched while the rules were written; 5000-8000 served as a development sample, and seed 3 of this range was judged before the last rule changes) and English
+// from the PolNeAR test texts (seeds 2 and 3 served as development samples). Run with MIRSAD_SAMPLE=1.
 func TestDiscoverySample(t *testing.T) {
 	if os.Getenv("MIRSAD_SAMPLE") != "1" {
 		t.Skip("set MIRSAD_SAMPLE=1")
@@ -49,7 +49,7 @@ func TestDiscoverySample(t *testing.T) {
 				exs = append(exs, ex{n, mt.Surface, mt.Role, strings.ReplaceAll(txt[a:b], "\n", " ")})
 			}
 		}
-		r := rand.New(rand.NewSource(3))
+		r := rand.New(rand.NewSource(4))
 		r.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
 		t.Logf("%s: %d title-introduced discoveries; a random 40:", lang, len(exs))
 		for i := 0; i < 40 && i < len(exs); i++ {

@@ -1,0 +1,189 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// ClaimQuery asks for claims: who said what, when.
+type ClaimQuery struct {
+	Text     string // over the claim's content, in both analyzers
+	Speaker  string // id or alias in any script
+	Entities []string
+	Lang     string
+	From, To time.Time
+	Page     int
+	Size     int
+}
+
+// ClaimResult is a page of claims.
+type ClaimResult struct {
+	Total  uint64     `json:"total"`
+	TookMS int64      `json:"took_ms"`
+	Hits   []ClaimHit `json:"hits"`
+}
+
+// ClaimHit is one claim with the story of its repetition.
+type ClaimHit struct {
+	ID        string     `json:"id"`
+	DocID     string     `json:"doc_id"`
+	URL       string     `json:"url"`
+	Source    string     `json:"source"`
+	Speaker   Speaker    `json:"speaker"`
+	Anonymous bool       `json:"anonymous,omitempty"`
+	Cue       string     `json:"cue"`
+	Text      string     `json:"text"`
+	Kind      string     `json:"kind"`
+	Lang      string     `json:"lang"`
+	Polarity  string     `json:"polarity,omitempty"`
+	Date      time.Time  `json:"date"`
+	Published time.Time  `json:"published"`
+	Title     string     `json:"title"`
+	Group     ClaimGroup `json:"group"`
+}
+
+// Speaker is who made a claim: an entity, or a description kept as written.
+type Speaker struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name"`
+}
+
+// ClaimGroup tells who reported a claim first and how many outlets repeated it.
+type ClaimGroup struct {
+	ID          string `json:"id"`
+	FirstSource string `json:"first_source"`
+	FirstURL    string `json:"first_url"`
+	Outlets     int    `json:"outlets"`
+	Reports     int    `json:"reports"`
+}
+
+// Claims searches the claims index.
+func (s *Service) Claims(ctx context.Context, q ClaimQuery) (*ClaimResult, error) {
+	sq := Query{Text: q.Text, Lang: q.Lang, From: q.From, To: q.To, Page: q.Page, Size: q.Size, Entities: q.Entities, Speaker: q.Speaker}
+	if err := sq.Validate(); err != nil {
+		return nil, err
+	}
+	var must []query.Query
+	if sq.Text != "" {
+		must = append(must, textQuery(s.store.Claims().Mapping(), indexer.ClaimTextFields, sq.Text, sq.Lang, nil))
+	}
+	if sq.Lang != "" {
+		must = append(must, term("lang", sq.Lang))
+	}
+	if sq.Speaker != "" {
+		spq, err := s.speakerQuery(sq.Speaker, "speaker")
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, spq)
+	}
+	for _, e := range sq.Entities {
+		ids, err := s.resolve("entity", e)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, anyTerm("entities", ids))
+	}
+	if !sq.From.IsZero() || !sq.To.IsZero() {
+		must = append(must, dateRange("date", sq.From, sq.To))
+	}
+	var bq query.Query = bleve.NewMatchAllQuery()
+	if len(must) > 0 {
+		bq = bleve.NewConjunctionQuery(must...)
+	}
+	req := bleve.NewSearchRequestOptions(bq, sq.Size, (sq.Page-1)*sq.Size, false)
+	req.Fields = []string{"doc_id"}
+	if sq.Text != "" {
+		req.SortBy([]string{"-_score", "-date", "_id"})
+	} else {
+		req.SortBy([]string{"-date", "_id"})
+	}
+	res, err := s.store.Claims().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: claims: %w", err)
+	}
+	out := &ClaimResult{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []ClaimHit{}}
+	for _, h := range res.Hits {
+		docID, _ := h.Fields["doc_id"].(string)
+		a, found, err := s.store.Article(docID)
+		if err != nil {
+			return nil, fmt.Errorf("search: claims: %w", err)
+		}
+		if !found {
+			continue
+		}
+		for _, c := range a.Claims {
+			if c.ID != h.ID {
+				continue
+			}
+			ch := s.claimHit(a, c)
+			if ch.Group, err = s.group(ctx, c); err != nil {
+				return nil, err
+			}
+			out.Hits = append(out.Hits, ch)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) claimHit(a document.Article, c document.Claim) ClaimHit {
+	sp := Speaker{ID: c.SpeakerID, Name: c.Speaker}
+	if c.SpeakerID != "" {
+		sp.Name = s.entityName(c.SpeakerID, c.Lang)
+	}
+	return ClaimHit{
+		ID: c.ID, DocID: a.ID, URL: a.URL, Source: a.Source, Speaker: sp, Anonymous: c.Anonymous,
+		Cue: c.Cue, Text: c.Text, Kind: c.Kind, Lang: c.Lang, Polarity: c.Polarity, Date: c.Date,
+		Published: a.Published, Title: a.Title,
+	}
+}
+
+// maxGroup bounds the reports read to describe one claim's group.
+const maxGroup = 200
+
+// group finds every report of the same statement, the first of them by
+// publication date, and how many outlets carried it.
+func (s *Service) group(ctx context.Context, c document.Claim) (ClaimGroup, error) {
+	g := ClaimGroup{ID: c.GroupID}
+	if c.GroupID == "" {
+		return g, nil
+	}
+	req := bleve.NewSearchRequestOptions(term("group_id", c.GroupID), maxGroup, 0, false)
+	req.Fields = []string{"source", "doc_id"}
+	req.SortBy([]string{"date", "_id"})
+	res, err := s.store.Claims().SearchInContext(ctx, req)
+	if err != nil {
+		return g, fmt.Errorf("search: claim group: %w", err)
+	}
+	type report struct {
+		source, docID string
+		published     time.Time
+	}
+	var reports []report
+	outlets := map[string]bool{}
+	for _, h := range res.Hits {
+		src, _ := h.Fields["source"].(string)
+		docID, _ := h.Fields["doc_id"].(string)
+		outlets[src] = true
+		a, found, err := s.store.Article(docID)
+		if err != nil || !found {
+			continue
+		}
+		reports = append(reports, report{src, docID, a.Published})
+	}
+	sort.SliceStable(reports, func(i, j int) bool { return reports[i].published.Before(reports[j].published) })
+	if len(reports) > 0 {
+		first, _, _ := s.store.Article(reports[0].docID)
+		g.FirstSource, g.FirstURL = first.Source, first.URL
+	}
+	g.Outlets, g.Reports = len(outlets), int(res.Total)
+	return g, nil
+}
