@@ -124,7 +124,7 @@ func (c *corpus) search(t *testing.T, kv ...string) search.Result {
 	t.Helper()
 	v := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
-		v.Set(kv[i], kv[i+1])
+		v.Add(kv[i], kv[i+1])
 	}
 	code, body := c.get(t, "/api/search", v)
 	if code != http.StatusOK {
@@ -243,12 +243,13 @@ func TestDemoIngestAndSearch(t *testing.T) {
 		}
 		ran := 0
 		for _, p := range probes {
-			if p.Kind != "text" && p.Kind != "stretch" {
-				continue // entity, speaker and cluster probes need those layers
+			param := map[string]string{"text": "q", "stretch": "q", "entity": "entity", "speaker": "speaker"}[p.Kind]
+			if param == "" {
+				continue // cluster probes belong to the clustering issue
 			}
 			ran++
 			t.Run(p.ID, func(t *testing.T) {
-				got := slugs(c.search(t, "q", p.Query, "size", "100", "expand", "none"))
+				got := slugs(c.search(t, param, p.Query, "size", "100", "expand", "none"))
 				for _, m := range p.MustFind {
 					if !slices.Contains(got, slug(m)) {
 						t.Errorf("q=%s: %s not found in %v", p.Query, slug(m), got)
@@ -264,8 +265,107 @@ func TestDemoIngestAndSearch(t *testing.T) {
 				}
 			})
 		}
-		if ran < 15 {
-			t.Fatalf("only %d text probes", ran)
+		if ran < 20 {
+			t.Fatalf("only %d probes", ran)
+		}
+	})
+
+	t.Run("entities across scripts", func(t *testing.T) {
+		// Every spelling of Kalın, in either script, finds the same articles,
+		// Arabic-only ones included.
+		want := slugs(c.search(t, "entity", "ibrahim-kalin", "size", "100"))
+		if !slices.Contains(want, "kalin-arrives-cairo") || !slices.Contains(want, "kalin-cairo-visit") {
+			t.Fatalf("entity=ibrahim-kalin: %v", want)
+		}
+		for _, alias := range []string{"Kalin", "Kalın", "İbrahim Kalın", "إبراهيم قالن", "ابراهيم كالين"} {
+			got := slugs(c.search(t, "entity", alias, "size", "100"))
+			slices.Sort(got)
+			w := slices.Sorted(slices.Values(want))
+			if !slices.Equal(got, w) {
+				t.Errorf("entity=%s: %v, want %v", alias, got, w)
+			}
+		}
+		// Two entities: both must be mentioned.
+		both := c.search(t, "entity", "Kalin", "entity", "حسن رشاد", "size", "100")
+		if both.Total == 0 || both.Total > uint64(len(want)) {
+			t.Errorf("entity=Kalin&entity=حسن رشاد: %d", both.Total)
+		}
+		// A query word that names an entity also finds the other script.
+		expanded := slugs(c.search(t, "q", "Kalin", "size", "100"))
+		if !slices.Contains(expanded, "kalin-arrives-cairo") {
+			t.Errorf("q=Kalin does not reach the Arabic article: %v", expanded)
+		}
+		code, body := c.get(t, "/api/search", url.Values{"entity": {"Nobody Anybody"}})
+		if code != 400 || !strings.Contains(string(body), "no entity") {
+			t.Errorf("unknown entity: %d %s", code, body)
+		}
+		var ents search.EntityResult
+		_, body = c.get(t, "/api/entities", url.Values{"q": {"قالن"}})
+		if json.Unmarshal(body, &ents) != nil || len(ents.Hits) == 0 || ents.Hits[0].ID != "ibrahim-kalin" ||
+			ents.Hits[0].DocCount != uint64(len(want)) || len(ents.Hits[0].Names["en"]) == 0 {
+			t.Errorf("/api/entities?q=قالن: %s", body)
+		}
+		r := c.search(t, "q", "Kalin", "size", "5")
+		found := false
+		for _, f := range r.Facets.Entities["person"] {
+			found = found || (f.Value == "ibrahim-kalin" && f.Count > 0 && f.Name != "")
+		}
+		if !found {
+			t.Errorf("person facet lacks Kalın: %+v", r.Facets.Entities)
+		}
+	})
+
+	t.Run("claims", func(t *testing.T) {
+		var res search.ClaimResult
+		code, body := c.get(t, "/api/claims", url.Values{"speaker": {"ماجد الأنصاري"}, "size": {"50"}})
+		if code != 200 || json.Unmarshal(body, &res) != nil || res.Total == 0 {
+			t.Fatalf("claims by al-Ansari: %d %s", code, body)
+		}
+		langs := map[string]bool{}
+		for _, h := range res.Hits {
+			// al-Ansari is not in the built-in gazetteer: both scripts must
+			// still meet in one discovered identity.
+			if h.Speaker.ID != res.Hits[0].Speaker.ID || h.Speaker.ID == "" || h.Text == "" || h.URL == "" || h.Group.Outlets < 1 || h.Group.FirstURL == "" {
+				t.Errorf("claim %+v", h)
+			}
+			langs[h.Lang] = true
+		}
+		if !langs["ar"] || !langs["en"] {
+			t.Errorf("al-Ansari is quoted in both languages, got %v", langs)
+		}
+		// Every claim's text is an exact span of its article.
+		for _, h := range res.Hits {
+			a, _, _ := c.ix.Article(h.DocID)
+			if !strings.Contains(a.Body, h.Text) {
+				t.Errorf("claim text not in its article: %q", h.Text)
+			}
+		}
+		code, _ = c.get(t, "/api/claims", url.Values{"from": {"2025-13-01"}})
+		if code != 400 {
+			t.Errorf("bad date: %d", code)
+		}
+	})
+
+	t.Run("mentioned dates", func(t *testing.T) {
+		r := c.search(t, "mentioned_from", "2025-10-13", "mentioned_to", "2025-10-13", "q", "Sharm", "size", "100")
+		if r.Total == 0 {
+			t.Fatal("nothing talks about 13 October in Sharm")
+		}
+		listed := 0
+		for _, h := range r.Hits {
+			if slices.Contains(h.MentionedDates, "2025-10-13") {
+				listed++
+			}
+		}
+		if listed == 0 {
+			t.Errorf("no hit lists 2025-10-13 among its mentioned dates")
+		}
+		// The latest day the demo texts talk about is in 2027 ("the end of 2027").
+		if later := c.search(t, "mentioned_from", "2028-01-01", "size", "100"); later.Total != 0 {
+			t.Errorf("articles mention days in 2028 or later: %d", later.Total)
+		}
+		if y := c.search(t, "mentioned_from", "2027-06-01", "mentioned_to", "2027-06-01"); y.Total != 1 {
+			t.Errorf("a year mention should cover each of its days: %d hits for 2027-06-01", y.Total)
 		}
 	})
 
