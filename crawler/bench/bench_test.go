@@ -1,0 +1,55 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReport prints the benchmark table; it is skipped unless MIRSAD_BENCH=1:
+//
+//	MIRSAD_BENCH=1 go test ./crawler/bench -run TestReport -v -timeout 30m
+func TestReport(t *testing.T) {
+	if os.Getenv("MIRSAD_BENCH") != "1" {
+		t.Skip("set MIRSAD_BENCH=1 to run the ingest benchmark")
+	}
+	var buf bytes.Buffer
+	if err := Run(context.Background(), Options{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + buf.String())
+}
+
+// TestSmall runs both phases on a few articles of the corpus, when it is
+// present, so that the runner keeps working between benchmark runs.
+func TestSmall(t *testing.T) {
+	dir, err := DefaultCorpus()
+	if err != nil {
+		t.Skip(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ant-arabic-news")); err != nil {
+		t.Skip("corpus not present: ", err)
+	}
+	rep, err := Measure(context.Background(), Options{Limit: 60, PerFeed: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Feeds < 3 || len(rep.Rows) != 3 {
+		t.Fatalf("%+v", rep)
+	}
+	for _, r := range rep.Rows {
+		if r.Result.Articles != 60 || r.Result.Failed != 0 || r.RSSKiB <= 0 || r.Result.HWMKiB <= 0 {
+			t.Errorf("%s: %+v rss %d KiB", r.Phase, r.Result, r.RSSKiB)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Run(context.Background(), Options{Limit: 20, PerFeed: 10}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); !strings.Contains(out, "vs raw") || !strings.Contains(out, "goal:") {
+		t.Errorf("table:\n%s", out)
+	}
+}

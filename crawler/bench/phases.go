@@ -1,0 +1,124 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/mirsad-observatory/mirsad/crawler"
+	"github.com/mirsad-observatory/mirsad/crawler/fetch"
+	"github.com/mirsad-observatory/mirsad/crawler/web"
+	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// rawIndex indexes the corpus texts straight into bleve with Mirsad's
+// mapping: the ceiling any ingest path can reach. Reading the files is not
+// timed.
+func rawIndex(ctx context.Context, o Options, dir string) (Result, error) {
+	arts, err := LoadANT(o.CorpusDir, o.Limit)
+	if err != nil {
+		return Result{}, err
+	}
+	start := time.Now()
+	idx, err := bleve.New(filepath.Join(dir, "index.bleve"), indexer.NewMapping())
+	if err != nil {
+		return Result{}, fmt.Errorf("raw: %w", err)
+	}
+	defer idx.Close()
+	b := idx.NewBatch()
+	n := 0
+	for _, a := range arts {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+		// The same fields toIndexDoc writes for an Arabic article.
+		doc := map[string]any{
+			indexer.FieldLang:         document.LangArabic,
+			indexer.FieldSource:       strings.ToLower(a.Outlet),
+			indexer.FieldPublished:    a.Published,
+			indexer.FieldPublishedDay: a.Published.Format(time.DateOnly),
+			"title_ar":                a.Title,
+			"body_ar":                 a.Body(),
+		}
+		if err := b.Index(document.IDFor(a.URL), doc); err != nil {
+			return Result{}, fmt.Errorf("raw: %w", err)
+		}
+		n++
+		if b.Size() >= o.BatchSize {
+			if err := idx.Batch(b); err != nil {
+				return Result{}, fmt.Errorf("raw: %w", err)
+			}
+			b.Reset()
+		}
+	}
+	if b.Size() > 0 {
+		if err := idx.Batch(b); err != nil {
+			return Result{}, fmt.Errorf("raw: %w", err)
+		}
+	}
+	return Result{Articles: n, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// indexSink is the indexer as the crawler's sink, as cmd wires it.
+type indexSink struct{ ix *indexer.Indexer }
+
+func (s indexSink) Put(ctx context.Context, a document.Article) (crawler.Outcome, error) {
+	out, err := s.ix.Put(ctx, a)
+	switch out {
+	case indexer.Updated:
+		return crawler.OutcomeUpdated, err
+	case indexer.Unchanged:
+		return crawler.OutcomeUnchanged, err
+	}
+	return crawler.OutcomeNew, err
+}
+
+func (s indexSink) Flush(ctx context.Context) error { return s.ix.Flush(ctx) }
+
+// ingest crawls the served feeds and their pages into a fresh indexer.
+func ingest(ctx context.Context, o Options, feeds []Feed, dir string, selectors bool) (Result, error) {
+	ix, err := indexer.Open(indexer.Options{Dir: dir, BatchSize: o.BatchSize}, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	defer ix.Close(context.WithoutCancel(ctx))
+	fc := fetch.New(fetch.Options{
+		AllowPrivateNetworks: true, // the outlets are on loopback
+		PerHostDelay:         0,
+		PerHostConcurrency:   o.Workers * o.Sources,
+	}, nil)
+	cr := crawler.New(crawler.Options{Fetch: fc, DB: ix.DB(), Concurrency: o.Sources, Workers: o.Workers}, nil)
+	var sources []crawler.Source
+	for _, f := range feeds {
+		src := crawler.Source{Name: f.Name, Kind: crawler.KindFeed, URL: f.URL, Language: "auto", FollowLinks: true}
+		if selectors {
+			src.Selectors = &web.Selectors{Title: "h1", Body: "article p"}
+		}
+		sources = append(sources, src)
+	}
+	start := time.Now()
+	sum := cr.Run(ctx, sources, indexSink{ix})
+	if err := ix.Flush(ctx); err != nil {
+		return Result{}, err
+	}
+	res := Result{Seconds: time.Since(start).Seconds()}
+	var errs []string
+	for _, ss := range sum.Sources {
+		res.Articles += ss.New
+		res.Failed += ss.Failed
+		for _, e := range ss.Errors {
+			if len(errs) < 3 {
+				errs = append(errs, e.URL+": "+e.Error)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		res.Detail = "first errors: " + strings.Join(errs, "; ")
+	}
+	return res, nil
+}
