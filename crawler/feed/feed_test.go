@@ -74,3 +74,91 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestTruncatedKeepsCompleteItems(t *testing.T) {
+	rss3 := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>one</title><link>https://a.example/1</link></item>
+<item><title>two</title><link>https://a.example/2</link></item>
+<item><title>thr`
+	rdf := `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://a.example/"><title>t</title><link>https://a.example/</link></channel>
+<item rdf:about="https://a.example/1"><title>one</title><link>https://a.example/1</link></item>
+<item rdf:about="https://a.example/2"><title>two</title><li`
+	atom2 := `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><id>1</id><title>one</title><link href="https://a.example/1"/></entry>
+<entry><id>2</id><title>tw`
+	for _, tc := range []struct {
+		name, doc string
+		want      []string
+	}{
+		{"rss 2.0", rss3, []string{"one", "two"}},
+		{"rss 1.0", rdf, []string{"one"}},
+		{"atom", atom2, []string{"one"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse([]byte(tc.doc), "https://a.example/f.xml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Title)
+			}
+			if !f.Truncated || strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("truncated=%v items %v, want %v", f.Truncated, got, tc.want)
+			}
+		})
+	}
+	if f, err := Parse([]byte(rss), "https://a.example/f.xml"); err != nil || f.Truncated {
+		t.Errorf("a whole feed is not truncated: %v %v", f, err)
+	}
+}
+
+func TestJSONFeedAndRDF(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, link string
+	}{
+		{"json feed", `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"j1","url":"/j/1","title":"Talks resume","content_text":"Delegations met."}]}`, "https://a.example/j/1"},
+		{"rss 1.0", `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="x"><title>t</title></channel><item rdf:about="https://a.example/r/1"><title>Talks resume</title><link>https://a.example/r/1</link></item></rdf:RDF>`, "https://a.example/r/1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse([]byte(tc.doc), "https://a.example/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != 1 || f.Items[0].Link != tc.link || f.Items[0].Title != "Talks resume" {
+				t.Errorf("%+v", f.Items)
+			}
+		})
+	}
+}
+
+func TestDiscover(t *testing.T) {
+	page := `<!DOCTYPE html><html><head>
+<link rel="stylesheet" href="/s.css">
+<link rel="alternate" type="text/html" hreflang="en" href="/en/">
+<link rel="alternate" type="application/atom+xml" href="/atom.xml">
+<link rel="alternate" type="application/rss+xml; charset=utf-8" href="https://cdn.example/rss.xml">
+<link rel="alternate" type="application/rss+xml" href="https://cdn.example/rss.xml">
+<link rel="alternate feed" type="application/feed+json" href="feed.json">
+</head><body></body></html>`
+	got := Discover([]byte(page), "https://a.example/news/")
+	want := []string{"https://cdn.example/rss.xml", "https://a.example/atom.xml", "https://a.example/news/feed.json"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for _, tc := range []struct {
+		doc  string
+		html bool
+	}{
+		{page, true},
+		{"\ufeff<html><head></head></html>", true},
+		{rss, false},
+		{atom, false},
+		{`<?xml version="1.0"?><rss><channel><description>&lt;html&gt;</description></channel></rss>`, false},
+	} {
+		if got := LooksLikeHTML([]byte(tc.doc)); got != tc.html {
+			t.Errorf("LooksLikeHTML(%.40q) = %v", tc.doc, got)
+		}
+	}
+}
