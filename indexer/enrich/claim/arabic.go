@@ -645,7 +645,7 @@ func (st *state) arAccording(s *sentence, i int) {
 	}
 	ref := st.explicit(st.text[spStart:spEnd], false)
 	cue := trimConjSurface(st.text[toks[i].s:toks[i].e])
-	cueS, cueE := toks[i].s, toks[i].e
+	cueS, cueE := toks[i].e-len(cue), toks[i].e
 	// initial: content after the comma
 	initial := true
 	for k := 0; k < i; k++ {

@@ -376,6 +376,9 @@ func trimSpan(text string, s, e int) (int, int) {
 		break
 	}
 	// a content that is exactly one quotation loses its marks
+	if e-s > 4 && strings.HasPrefix(text[s:e], "''") && strings.HasSuffix(text[s:e], "''") && !strings.Contains(text[s+2:e-2], "''") {
+		return trimSpan(text, s+2, e-2)
+	}
 	if e-s >= 2 {
 		r1, n1 := utf8.DecodeRuneInString(text[s:e])
 		r2, n2 := utf8.DecodeLastRuneInString(text[s:e])

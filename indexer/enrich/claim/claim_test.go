@@ -189,6 +189,11 @@ func TestExtract(t *testing.T) {
 	x := New(Options{Resolver: resolver})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			for _, a := range x.Attributions("doc-1", tc.text, tc.lang, published) {
+				if a.CueStart < 0 || tc.text[a.CueStart:a.CueEnd] != a.Claim.Cue {
+					t.Errorf("cue %q not at its span %d-%d", a.Claim.Cue, a.CueStart, a.CueEnd)
+				}
+			}
 			got := x.Extract("doc-1", tc.text, tc.lang, published)
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d claims, want %d: %+v", len(got), len(tc.want), got)
@@ -297,11 +302,65 @@ func FuzzClaims(f *testing.F) {
 	}
 	x := New(Options{Resolver: fakeResolver{"قالن": "ibrahim-kalin"}})
 	f.Fuzz(func(t *testing.T, text, lang string) {
-		for _, c := range x.Extract("fuzz", text, lang, published) {
+		for _, a := range x.Attributions("fuzz", text, lang, published) {
+			c := a.Claim
 			checkSpan(t, text, c)
 			if c.Kind != "direct" && c.Kind != "indirect" {
 				t.Fatalf("kind %q", c.Kind)
 			}
+			if a.CueStart >= 0 && (a.CueEnd > len(text) || a.CueStart > a.CueEnd || text[a.CueStart:a.CueEnd] != c.Cue) {
+				t.Fatalf("cue %q not at %d-%d", c.Cue, a.CueStart, a.CueEnd)
+			}
+			if a.SpeakerStart >= 0 && (a.SpeakerEnd > len(text) || a.SpeakerStart > a.SpeakerEnd) {
+				t.Fatalf("speaker span %d-%d outside text", a.SpeakerStart, a.SpeakerEnd)
+			}
 		}
 	})
+}
+
+func TestExtractEnglishShapes(t *testing.T) {
+	tests := []struct {
+		name, text       string
+		speaker, content string
+		mention          string // the speaker as written in the clause; "" when not written
+	}{
+		{"appositive", "Tad Devine, a senior adviser to Mr. Sanders, said the campaign would not mislead voters.",
+			"Tad Devine, a senior adviser to Mr. Sanders", "the campaign would not mislead voters", "Tad Devine, a senior adviser to Mr. Sanders"},
+		{"circumstantial phrase left out", "Mr. Trump, in a brief interview on Saturday, said his plane was great.",
+			"Mr. Trump", "his plane was great", "Mr. Trump"},
+		{"newspaper double apostrophes", "''We're taking a longer view,'' Mr. Trump said.",
+			"Mr. Trump", "We're taking a longer view", "Mr. Trump"},
+		{"coordinated verb takes the subject", "Wilson praised the senator and said he can bring change.",
+			"Wilson", "he can bring change", "Wilson"},
+		{"told with an addressee", "Kirsch told the AP her group never worked with Manafort.",
+			"Kirsch", "her group never worked with Manafort", "Kirsch"},
+		{"headline colon", "Erdogan: Turkey will not abandon Gaza",
+			"Erdogan", "Turkey will not abandon Gaza", "Erdogan"},
+		{"naming with a quotation", "Graham called both candidates “crazy” on Sunday.",
+			"Graham", "both candidates “crazy”", "Graham"},
+	}
+	x := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			atts := x.Attributions("d", tc.text, "en", published)
+			if len(atts) != 1 {
+				t.Fatalf("got %d claims: %+v", len(atts), atts)
+			}
+			a := atts[0]
+			checkSpan(t, tc.text, a.Claim)
+			if a.Claim.Speaker != tc.speaker || a.Claim.Text != tc.content {
+				t.Errorf("got speaker %q content %q, want %q %q", a.Claim.Speaker, a.Claim.Text, tc.speaker, tc.content)
+			}
+			mention := ""
+			if a.SpeakerStart >= 0 {
+				mention = tc.text[a.SpeakerStart:a.SpeakerEnd]
+			}
+			if mention != tc.mention {
+				t.Errorf("mention %q, want %q", mention, tc.mention)
+			}
+			if a.CueStart < 0 || a.CueEnd > len(tc.text) || tc.text[a.CueStart:a.CueEnd] != a.Claim.Cue {
+				t.Errorf("cue span %d-%d does not hold cue %q", a.CueStart, a.CueEnd, a.Claim.Cue)
+			}
+		})
+	}
 }

@@ -55,7 +55,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if x == nil {
 		x = claim.New(claim.Options{})
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(cells ...any) {
 		for i, c := range cells {
 			if i > 0 {
@@ -68,7 +68,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 				fmt.Fprint(tw, v)
 			}
 		}
-		fmt.Fprint(tw, "\t\n")
+		fmt.Fprint(tw, "\n")
 	}
 	row("measure", "set", "n", "P", "R", "F1", "goal")
 
