@@ -150,6 +150,12 @@ func TestExtract(t *testing.T) {
 			want: []want{{speaker: "a senior Egyptian official", text: "the delegation will arrive on Sunday", cue: "According to", kind: "indirect", anonymous: true}},
 		},
 		{
+			name: "english group of officials is anonymous",
+			lang: "en",
+			text: "Egyptian officials said the crossing will open next week.",
+			want: []want{{speaker: "Egyptian officials", text: "the crossing will open next week", cue: "said", kind: "indirect", anonymous: true}},
+		},
+		{
 			name: "english pronoun resolves to the last speaker",
 			lang: "en",
 			text: "Qatar's prime minister said the second phase is the hardest. He added that donors need guarantees.",

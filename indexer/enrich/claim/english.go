@@ -695,6 +695,11 @@ func isAnonymous(surface, lang string) bool {
 	if enAnonHead[ws[0]] {
 		return true
 	}
+	// "Egyptian officials", "senior Hamas sources": a group described, not named
+	switch strings.Trim(ws[len(ws)-1], ",.") {
+	case "officials", "sources", "diplomats", "aides", "insiders", "negotiators":
+		return true
+	}
 	if !enAnonFirst[ws[0]] || len(ws) < 2 {
 		return false
 	}
