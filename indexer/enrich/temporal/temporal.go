@@ -330,3 +330,13 @@ func isArabicFutureVerb(w string) bool {
 	}
 	return false
 }
+
+// Enrich sets a.MentionedDates from the article body, resolved against its
+// publication date (offsets are into a.Body, as the document model says).
+func (t *Tagger) Enrich(a *document.Article) {
+	lang := a.Lang
+	if lang == "" {
+		lang = document.LangArabic
+	}
+	a.MentionedDates = t.Tag(a.Body, lang, a.Published)
+}

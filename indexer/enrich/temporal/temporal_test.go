@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
 
 // pub is a Wednesday in Cairo, after Egypt left summer time.
@@ -156,5 +158,18 @@ func BenchmarkTag(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		tg.Tag(text, "ar", pub)
+	}
+}
+
+func TestEnrich(t *testing.T) {
+	a := &document.Article{Lang: "en", Body: "Talks resumed on Monday, a week after the Oct. 13 summit.", Published: pub}
+	New(Options{}).Enrich(a)
+	var got []string
+	for _, m := range a.MentionedDates {
+		got = append(got, m.From+" "+a.Body[m.Start:m.End])
+	}
+	want := []string{"2025-11-24 Monday", "2025-10-13 Oct. 13"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("MentionedDates = %q, want %q", got, want)
 	}
 }
