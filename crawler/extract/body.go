@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -150,11 +152,23 @@ func trafilaturaBlocks(root *html.Node, title string, links map[string]bool) (ou
 			out = nil
 		}
 	}()
-	res, err := trafilatura.ExtractDocument(root, trafilaturaOptions())
-	if err != nil || res == nil || res.ContentNode == nil {
-		return nil
+	opts := trafilaturaOptions()
+	res, err := trafilatura.ExtractDocument(root, opts)
+	var blocks []block
+	if err == nil && res != nil && res.ContentNode != nil {
+		blocks = cleanBlocks(renderBlocks(res.ContentNode), title, links)
 	}
-	return cleanBlocks(renderBlocks(res.ContentNode), title, links)
+	// A short result often means trafilatura picked the wrong container; its
+	// fallbacks (readability, dom-distiller) are slower, so only pay for them then.
+	if n := runeCount(blocks); n < fallbackBelowRunes() {
+		opts.EnableFallback = true
+		if res, err := trafilatura.ExtractDocument(root, opts); err == nil && res != nil && res.ContentNode != nil {
+			if fb := cleanBlocks(renderBlocks(res.ContentNode), title, links); runeCount(fb) > n {
+				blocks = fb
+			}
+		}
+	}
+	return blocks
 }
 
 // cleanBlocks removes what is not article text: the headline and dek above
@@ -199,6 +213,8 @@ func isHeading(tag string) bool {
 }
 
 var (
+	// bylineRe matches folded byline lines: "by NAME", "بقلم: NAME", "كتب: NAME".
+	bylineRe   = regexp.MustCompile(`^(by|بقلم|كتب|كتبت|اعداد|تحرير)\s*:?\s+\S`)
 	urlLineRe  = regexp.MustCompile(`^(https?://|www\.)\S+$`)
 	yearRe     = regexp.MustCompile(`(^|\D)(19|20)\d\d(\D|$)|\d{1,2}:\d\d`)
 	datewordRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|updated|published|منذ|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|تشرين|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|السبت|الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة`)
@@ -337,6 +353,9 @@ func isBoilerplateLine(key string, b block) bool {
 	if boilerplateExact[key] {
 		return true
 	}
+	if b.runes <= 60 && bylineRe.MatchString(key) {
+		return true
+	}
 	for _, p := range boilerplatePrefixes {
 		if strings.HasPrefix(key, p) && (b.runes < 200 || b.linkRunes*2 >= b.runes) {
 			return true
@@ -386,4 +405,11 @@ func init() {
 		folded[foldText(k)] = true
 	}
 	boilerplateExact = folded
+}
+
+func fallbackBelowRunes() int {
+	if v, err := strconv.Atoi(os.Getenv("XF")); err == nil {
+		return v
+	}
+	return 1000
 }

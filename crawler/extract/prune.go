@@ -22,19 +22,29 @@ var (
 // text: comment threads, ads, tickers and newsletter boxes by their names;
 // related lists, share bars and teaser grids when their names say so and
 // their text is mostly links; and any list whose items are all links. A
-// container holding most of the page's paragraph text is never removed,
+// container holding most of the page's non-link text is never removed,
 // since a class on the main wrapper ("has-comments") says nothing about it.
 func pruneBoilerplate(root *html.Node) {
-	total := paragraphRunes(root)
-	var remove []*html.Node
+	text, link := linkStats(root)
+	total := text - link
+	type candidate struct {
+		n     *html.Node
+		plain int // non-link text runes
+	}
+	var cands []candidate
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
 		if depth > 400 {
 			return
 		}
 		if n.Type == html.ElementNode && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+			if neverText(n) {
+				cands = append(cands, candidate{n: n})
+				return
+			}
 			if shouldPrune(n, total) {
-				remove = append(remove, n)
+				t, l := linkStats(n)
+				cands = append(cands, candidate{n: n, plain: t - l})
 				return
 			}
 		}
@@ -43,18 +53,48 @@ func pruneBoilerplate(root *html.Node) {
 		}
 	}
 	walk(root, 0)
-	for _, n := range remove {
-		if n.Parent != nil {
-			n.Parent.RemoveChild(n)
+	// Class names mislead: when three or more candidates share a class and
+	// together hold a third of the page's prose (gallery items called
+	// "comment", widget items that are the story), they are the content.
+	groups := map[string][]int{}
+	for i, c := range cands {
+		if cls := attr(c.n, "class"); cls != "" && c.plain > 0 {
+			groups[cls] = append(groups[cls], i)
+		}
+	}
+	keep := map[int]bool{}
+	for _, idx := range groups {
+		plain := 0
+		for _, i := range idx {
+			plain += cands[i].plain
+		}
+		if len(idx) >= 3 && plain*3 > total {
+			for _, i := range idx {
+				keep[i] = true
+			}
+		}
+	}
+	for i, c := range cands {
+		if keep[i] {
+			continue
+		}
+		if c.n.Parent != nil {
+			c.n.Parent.RemoveChild(c.n)
 		}
 	}
 }
 
-func shouldPrune(n *html.Node, total int) bool {
-	// Scripts between text nodes make trafilatura drop the text after them.
-	if n.DataAtom == atom.Marquee || n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Template {
+// neverText elements are dropped before trafilatura: scripts between text
+// nodes make it lose the text after them.
+func neverText(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Template, atom.Marquee:
 		return true
 	}
+	return false
+}
+
+func shouldPrune(n *html.Node, total int) bool {
 	names := attr(n, "class") + " " + attr(n, "id")
 	isList := n.DataAtom == atom.Ul || n.DataAtom == atom.Ol
 	if strings.TrimSpace(names) == "" && !isList {
@@ -65,14 +105,14 @@ func shouldPrune(n *html.Node, total int) bool {
 	if !always && !linky && !isList {
 		return false
 	}
+	text, link := linkStats(n)
 	// Never remove the article's own wrapper.
-	if total > 0 && paragraphRunes(n)*2 > total {
+	if total > 0 && (text-link)*2 > total {
 		return false
 	}
 	if always {
 		return true
 	}
-	text, link := linkStats(n)
 	if text == 0 {
 		return linky
 	}
@@ -90,46 +130,6 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
-}
-
-// paragraphRunes counts text inside <p> elements and <br>-separated text
-// blocks (approximated by all text in div elements with br children).
-func paragraphRunes(n *html.Node) int {
-	total := 0
-	var walk func(n *html.Node, inP bool, depth int)
-	walk = func(n *html.Node, inP bool, depth int) {
-		if depth > 400 {
-			return
-		}
-		switch n.Type {
-		case html.TextNode:
-			if inP {
-				total += utf8.RuneCountInString(strings.TrimSpace(n.Data))
-			}
-			return
-		case html.ElementNode:
-			if skipped[n.DataAtom] {
-				return
-			}
-			if n.DataAtom == atom.P || hasBrChild(n) {
-				inP = true
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, inP, depth+1)
-		}
-	}
-	walk(n, false, 0)
-	return total
-}
-
-func hasBrChild(n *html.Node) bool {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && c.DataAtom == atom.Br {
-			return true
-		}
-	}
-	return false
 }
 
 // linkStats returns the runes of text and of link text under n.
