@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,7 +90,7 @@ func TestBrowserSearchPage(t *testing.T) {
 		chromedp.WaitVisible(C(`#results[data-q="القاهرة"] li[dir="rtl"]`)),
 	)
 	status := eval[string](t, ctx, `document.getElementById("status").textContent`)
-	dirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#results li")].map(li => li.getAttribute("dir") + ":" + li.getAttribute("lang"))`)
+	dirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#results > li")].map(li => li.getAttribute("dir") + ":" + li.getAttribute("lang"))`)
 	if !strings.Contains(status, "results") || len(dirs) == 0 {
 		t.Fatalf("status %q, %d results", status, len(dirs))
 	}
@@ -110,7 +111,7 @@ func TestBrowserSearchPage(t *testing.T) {
 		})
 	}
 	within(t, ctx, search("joint statement"), chromedp.WaitVisible(C(`#results[data-q="joint statement"] li[dir="ltr"]`)))
-	if enDirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#results li")].map(li => li.getAttribute("dir"))`); len(enDirs) == 0 || enDirs[0] != "ltr" {
+	if enDirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#results > li")].map(li => li.getAttribute("dir"))`); len(enDirs) == 0 || enDirs[0] != "ltr" {
 		t.Errorf("english dirs %v", enDirs)
 	}
 
@@ -122,7 +123,7 @@ func TestBrowserSearchPage(t *testing.T) {
 		chromedp.Click(C(`button.facet[data-facet="lang"][data-value="ar"]`)),
 		chromedp.WaitVisible(C(`button.facet[data-facet="lang"][aria-pressed="true"]`)),
 	)
-	afterFacet := eval[[]string](t, ctx, `[...document.querySelectorAll("#results li")].map(li => li.getAttribute("lang"))`)
+	afterFacet := eval[[]string](t, ctx, `[...document.querySelectorAll("#results > li")].map(li => li.getAttribute("lang"))`)
 	if len(afterFacet) == 0 {
 		t.Fatal("no results after the facet click")
 	}
@@ -132,11 +133,41 @@ func TestBrowserSearchPage(t *testing.T) {
 		}
 	}
 
+	// An entity chip opens the entity page: names in both scripts, a
+	// timeline, recent claims.
+	within(t, ctx,
+		search("Kalin"),
+		chromedp.WaitVisible(C(`#results[data-q="Kalin"] a[data-entity="ibrahim-kalin"]`)),
+		chromedp.Click(C(`#results a[data-entity="ibrahim-kalin"]`)),
+		chromedp.WaitVisible(C(`h2[data-entity-page="ibrahim-kalin"]`)),
+	)
+	arNames := eval[[]string](t, ctx, `[...document.querySelectorAll('#view-entity ul[lang="ar"] li')].map(li => li.textContent)`)
+	enNames := eval[[]string](t, ctx, `[...document.querySelectorAll('#view-entity ul[lang="en"] li')].map(li => li.textContent)`)
+	if !slices.Contains(arNames, "إبراهيم قالن") || len(enNames) == 0 {
+		t.Errorf("entity page names: ar %v en %v", arNames, enNames)
+	}
+	if bars := eval[int](t, ctx, `document.querySelectorAll("#view-entity .hist span").length`); bars == 0 {
+		t.Error("entity page has no timeline")
+	}
+	if eval[bool](t, ctx, `document.getElementById("view-search").hidden`) != true {
+		t.Error("search view still shown on the entity page")
+	}
+
+	// The claims view lists statements with speaker, quote, outlet and date.
+	within(t, ctx,
+		chromedp.Navigate(c.api.URL+"/#/claims/speaker=%D9%85%D8%A7%D8%AC%D8%AF+%D8%A7%D9%84%D8%A3%D9%86%D8%B5%D8%A7%D8%B1%D9%8A"),
+		chromedp.WaitVisible(C(`#claims li[data-claim]`)),
+	)
+	claimDirs := eval[[]string](t, ctx, `[...document.querySelectorAll("#claims li")].map(li => li.getAttribute("dir") + ":" + li.querySelector(".speaker").textContent)`)
+	if len(claimDirs) < 2 {
+		t.Errorf("claims by al-Ansari: %v", claimDirs)
+	}
+
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(t.TempDir(), "search.png")
+	shot := filepath.Join(t.TempDir(), "claims.png")
 	if err := os.WriteFile(shot, png, 0o644); err != nil || len(png) < 10000 {
 		t.Fatalf("screenshot %d bytes: %v", len(png), err)
 	}

@@ -1,63 +1,82 @@
-// Mirsad's page: one fetch per search, rendered with DOM APIs (never
-// innerHTML for data, except the server's snippet, which bleve escapes and
-// marks with <mark> only).
+// Mirsad's page: hash routes over one JSON API. Data is rendered with DOM
+// APIs (never innerHTML), except the server's snippet, from which only
+// <mark> survives.
 (function () {
+  "use strict";
   const $ = (id) => document.getElementById(id);
   const form = $("search");
   let page = 1;
 
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, v);
+    for (const k of kids) if (k !== undefined && k !== null) e.append(k);
+    return e;
+  }
+  const dirOf = (lang) => (lang === "ar" ? "rtl" : "ltr");
+  const day = (s) => (s ? new Date(s).toISOString().slice(0, 10) : "");
+
+  async function api(path) {
+    const r = await fetch(path);
+    let body = {};
+    try { body = await r.json(); } catch (e) { /* not JSON */ }
+    if (!r.ok) throw new Error(body.error || `${r.status} ${r.statusText}`);
+    return body;
+  }
+
+  function showError(target, e) {
+    target.replaceChildren(el("span", { class: "error", role: "alert" }, "Error: " + e.message));
+  }
+
+  function safeSnippet(html) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html || "";
+    const out = document.createDocumentFragment();
+    for (const n of tpl.content.childNodes) {
+      out.append(n.nodeName === "MARK" ? el("mark", {}, n.textContent) : n.textContent);
+    }
+    return out;
+  }
+
+  function entityLink(e) {
+    return el("a", { href: "#/entity/" + encodeURIComponent(e.id), dir: "auto", "data-entity": e.id }, e.name || e.id);
+  }
+
+  // ---- search ----
   function params() {
     const p = new URLSearchParams();
-    for (const el of form.elements) {
-      if (el.name && el.value) p.set(el.name, el.value);
-    }
+    for (const elm of form.elements) if (elm.name && elm.value) p.set(elm.name, elm.value);
     p.set("page", page);
     p.set("size", 10);
     return p;
   }
 
-  function el(tag, attrs, text) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function safeSnippet(html) {
-    // Keep only <mark>; everything else from the server is already escaped text.
-    const tpl = document.createElement("template");
-    tpl.innerHTML = html;
-    const out = document.createDocumentFragment();
-    for (const n of tpl.content.childNodes) {
-      if (n.nodeType === 3) out.append(n.textContent);
-      else if (n.nodeName === "MARK") out.append(el("mark", {}, n.textContent));
-      else out.append(n.textContent);
+  function facetGroup(box, title, items, key, label) {
+    if (!items || !items.length) return;
+    box.append(el("h2", {}, title));
+    const ul = el("ul");
+    for (const it of items) {
+      const active = form.elements[key].value === it.value;
+      const b = el("button", { type: "button", class: "facet", "aria-pressed": String(active), "data-facet": key, "data-value": it.value },
+        `${label ? label(it) : it.value} (${it.count})`);
+      b.addEventListener("click", () => { form.elements[key].value = active ? "" : it.value; page = 1; runSearch(); });
+      ul.append(el("li", {}, b));
     }
-    return out;
+    box.append(ul);
   }
 
   function renderFacets(f) {
     const box = $("facets");
     box.replaceChildren();
-    const group = (title, items, key, label) => {
-      if (!items || !items.length) return;
-      box.append(el("h2", {}, title));
-      const ul = el("ul");
-      for (const it of items) {
-        const li = el("li");
-        const active = form.elements[key].value === it.value;
-        const b = el("button", { type: "button", class: "facet", "aria-pressed": active, "data-facet": key, "data-value": it.value }, `${label ? label(it.value) : it.value} (${it.count})`);
-        b.addEventListener("click", () => { form.elements[key].value = active ? "" : it.value; page = 1; run(); });
-        li.append(b); ul.append(li);
-      }
-      box.append(ul);
-    };
-    group("Language", f.lang, "lang", (v) => ({ ar: "العربية", en: "English" })[v] || v);
-    group("Sources", f.sources, "source");
+    facetGroup(box, "Language", f.lang, "lang", (it) => ({ ar: "العربية", en: "English" })[it.value] || it.value);
+    facetGroup(box, "Sources", f.sources, "source");
+    for (const [type, title] of [["person", "People"], ["organization", "Organizations"], ["place", "Places"]]) {
+      facetGroup(box, title, (f.entities || {})[type], "entity", (it) => it.name || it.value);
+    }
     if (f.published_by_day && f.published_by_day.length) {
       box.append(el("h2", {}, "Per day"));
       const max = Math.max(...f.published_by_day.map((d) => d.count));
-      const h = el("div", { class: "hist", role: "img", "aria-label": "results per day" });
+      const h = el("div", { class: "hist", role: "img", "aria-label": `results per day, ${f.published_by_day[0].value} to ${f.published_by_day[f.published_by_day.length - 1].value}` });
       for (const d of f.published_by_day) {
         const s = el("span", { title: `${d.value}: ${d.count}` });
         s.style.height = `${Math.max(4, (100 * d.count) / max)}%`;
@@ -67,31 +86,38 @@
     }
   }
 
-  function render(res) {
+  function renderResults(res) {
     $("status").textContent = `${res.total} results · ${res.took_ms} ms`;
     const ol = $("results");
     ol.replaceChildren();
     for (const h of res.hits) {
-      const dir = h.lang === "ar" ? "rtl" : "ltr";
+      const dir = dirOf(h.lang);
       const li = el("li", { lang: h.lang, dir: dir, "data-id": h.id });
-      const h3 = el("h3");
-      h3.append(el("a", { href: h.url, dir: "auto" }, h.title));
-      const meta = el("div", { class: "meta", dir: "ltr" }, `${h.source} · ${new Date(h.published).toISOString().slice(0, 10)} · ${h.lang}`);
-      const p = el("p", { class: "snippet", dir: dir });
-      p.append(safeSnippet(h.snippet));
-      li.append(h3, meta, p);
+      li.append(el("h3", {}, el("a", { href: h.url, dir: "auto" }, h.title)));
+      li.append(el("div", { class: "meta", dir: "ltr" }, `${h.source} · ${day(h.published)} · ${h.lang}`));
+      li.append(el("p", { class: "snippet", dir: dir }, safeSnippet(h.snippet)));
+      if (h.entities && h.entities.length) {
+        const ul = el("ul", { class: "chips", "aria-label": "entities" });
+        for (const e of h.entities.slice(0, 8)) ul.append(el("li", {}, entityLink(e)));
+        li.append(ul);
+      }
+      if (h.claims && h.claims.length) {
+        const ul = el("ul", { class: "hit-claims", "aria-label": "claims" });
+        for (const c of h.claims.slice(0, 3)) ul.append(el("li", { dir: dir }, el("span", { class: "speaker" }, c.speaker + ": "), c.text));
+        li.append(ul);
+      }
       ol.append(li);
     }
     const pager = $("pager");
     pager.replaceChildren();
     if (page > 1) {
       const b = el("button", { type: "button" }, "← Previous");
-      b.addEventListener("click", () => { page--; run(); });
+      b.addEventListener("click", () => { page--; runSearch(); });
       pager.append(b);
     }
     if (page * 10 < res.total) {
       const b = el("button", { type: "button" }, "Next →");
-      b.addEventListener("click", () => { page++; run(); });
+      b.addEventListener("click", () => { page++; runSearch(); });
       pager.append(b);
     }
     renderFacets(res.facets);
@@ -100,24 +126,147 @@
     ol.dataset.page = page;
   }
 
-  async function run() {
+  async function runSearch() {
     const p = params();
-    history.replaceState(null, "", "?" + p.toString());
+    history.replaceState(null, "", "?" + p.toString() + location.hash);
     $("status").textContent = "Searching…";
     try {
-      const r = await fetch("/api/search?" + p.toString());
-      const body = await r.json();
-      if (!r.ok) throw new Error(body.error || r.statusText);
-      render(body);
+      renderResults(await api("/api/search?" + p.toString()));
     } catch (e) {
-      $("status").replaceChildren(el("span", { class: "error" }, "Error: " + e.message));
+      showError($("status"), e);
       $("results").replaceChildren();
     }
   }
 
-  form.addEventListener("submit", (e) => { e.preventDefault(); page = 1; run(); });
+  // ---- claims ----
+  function claimItem(c) {
+    const li = el("li", { lang: c.lang, dir: dirOf(c.lang), "data-claim": c.id });
+    const who = c.speaker.id ? entityLink({ id: c.speaker.id, name: c.speaker.name }) : el("span", {}, c.speaker.name);
+    li.append(el("div", {}, el("span", { class: "speaker" }, who), " ", el("span", { class: "meta" }, `(${c.cue})`)));
+    li.append(el("blockquote", { dir: dirOf(c.lang) }, c.kind === "direct" ? "«" + c.text + "»" : c.text));
+    li.append(el("div", { class: "meta", dir: "ltr" }, el("a", { href: c.url }, c.source), ` · ${day(c.published)}`));
+    if (c.group && c.group.reports > 1) {
+      li.append(el("div", { class: "also", dir: "ltr" }, `first reported by ${c.group.first_source}; also reported by ${c.group.outlets - 1} other outlet(s), ${c.group.reports} reports in all`));
+    }
+    return li;
+  }
+
+  async function runClaims(p) {
+    const status = $("claims-status");
+    status.textContent = "Searching…";
+    try {
+      const res = await api("/api/claims?" + p.toString());
+      status.textContent = `${res.total} claims`;
+      const ol = $("claims");
+      ol.replaceChildren(...res.hits.map(claimItem));
+      ol.dataset.q = p.toString();
+    } catch (e) {
+      showError(status, e);
+    }
+  }
+
+  // ---- entity page ----
+  async function showEntity(id) {
+    const v = $("view-entity");
+    v.replaceChildren(el("p", {}, "Loading…"));
+    try {
+      const [ents, docs, claims] = await Promise.all([
+        api("/api/entities?q=" + encodeURIComponent(id)),
+        api("/api/search?size=10&sort=newest&entity=" + encodeURIComponent(id)),
+        api("/api/claims?size=10&speaker=" + encodeURIComponent(id)),
+      ]);
+      const e = ents.hits.find((x) => x.id === id) || { id: id, type: "", names: {} };
+      const names = el("div", { class: "names" });
+      for (const [lang, label] of [["ar", "العربية"], ["en", "English"]]) {
+        const ul = el("ul", { lang: lang, dir: dirOf(lang) });
+        for (const n of (e.names[lang] || [])) ul.append(el("li", {}, n));
+        names.append(el("div", {}, el("h3", {}, label), ul));
+      }
+      const hist = el("div", { class: "hist", role: "img", "aria-label": "articles per day" });
+      const days = docs.facets.published_by_day || [];
+      const max = Math.max(1, ...days.map((d) => d.count));
+      for (const d of days) {
+        const s = el("span", { title: `${d.value}: ${d.count}` });
+        s.style.height = `${Math.max(4, (100 * d.count) / max)}%`;
+        hist.append(s);
+      }
+      const recent = el("ol", { class: "claims" }, ...claims.hits.map(claimItem));
+      const articles = el("ul", {}, ...docs.hits.map((h) => el("li", { lang: h.lang, dir: dirOf(h.lang) }, el("a", { href: h.url }, h.title), " ", el("span", { class: "meta", dir: "ltr" }, `${h.source} · ${day(h.published)}`))));
+      v.replaceChildren(
+        el("h2", { "data-entity-page": id, dir: "auto" }, (e.names.en || [])[0] || (e.names.ar || [])[0] || id),
+        el("p", { class: "meta" }, `${e.type || "entity"} · ${e.doc_count !== undefined ? e.doc_count : docs.total} articles · id ${id}`),
+        names,
+        el("h3", {}, "Timeline"), hist,
+        el("h3", {}, `Recent claims (${claims.total})`), recent,
+        el("h3", {}, `Articles (${docs.total})`), articles,
+      );
+    } catch (err) {
+      showError(v, err);
+    }
+  }
+
+  // ---- runs and subscriptions ----
+  async function showRuns() {
+    const v = $("view-runs");
+    v.replaceChildren(el("h2", {}, "Ingest runs"));
+    try {
+      const res = await api("/api/runs");
+      const t = el("table", {}, el("tr", {}, ...["started", "status", "source", "fetched", "new", "updated", "unchanged", "duplicates", "failed"].map((h) => el("th", {}, h))));
+      for (const r of res.runs || []) {
+        for (const s of r.sources || []) {
+          t.append(el("tr", {}, ...[r.started, r.status, s.name, s.fetched, s.new, s.updated, s.unchanged, s.duplicates, s.failed].map((x) => el("td", {}, String(x)))));
+        }
+      }
+      v.append(t);
+    } catch (e) {
+      v.append(el("p", {}, "Run history is not available: " + e.message));
+    }
+  }
+
+  async function showSubscriptions() {
+    const v = $("view-subscriptions");
+    v.replaceChildren(el("h2", {}, "Subscriptions"));
+    try {
+      const res = await api("/api/subscriptions");
+      const subs = res.subscriptions || res.hits || res || [];
+      const ul = el("ul");
+      for (const s of subs) ul.append(el("li", {}, el("strong", {}, s.name), " ", el("code", { dir: "auto" }, s.query || ""), " ", el("a", { href: `/api/subscriptions/${encodeURIComponent(s.id)}/feed` }, "Atom feed")));
+      v.append(subs.length ? ul : el("p", {}, "No subscriptions yet: add them in the config or with `mirsad subscriptions add`."));
+    } catch (e) {
+      v.append(el("p", {}, "Subscriptions are not available: " + e.message));
+    }
+  }
+
+  // ---- routing ----
+  function route() {
+    const h = location.hash || "#/";
+    const [, view, arg] = h.match(/^#\/([a-z]*)\/?(.*)$/) || [null, "", ""];
+    const name = ["entity", "claims", "runs", "subscriptions"].includes(view) ? view : "search";
+    for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== "view-" + name;
+    for (const a of document.querySelectorAll("[data-nav]")) {
+      if (a.dataset.nav === name) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    }
+    if (name === "entity") showEntity(decodeURIComponent(arg));
+    if (name === "runs") showRuns();
+    if (name === "subscriptions") showSubscriptions();
+    if (name === "claims") {
+      const p = new URLSearchParams(arg);
+      for (const [k, val] of p) if ($("claims-form").elements[k]) $("claims-form").elements[k].value = val;
+      runClaims(p);
+    }
+  }
+
+  form.addEventListener("submit", (e) => { e.preventDefault(); page = 1; runSearch(); });
+  $("claims-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    for (const elm of e.target.elements) if (elm.name && elm.value) p.set(elm.name, elm.value);
+    location.hash = "#/claims/" + p.toString();
+  });
+  window.addEventListener("hashchange", route);
   const init = new URLSearchParams(location.search);
   for (const [k, v] of init) if (form.elements[k]) form.elements[k].value = v;
   page = parseInt(init.get("page") || "1", 10) || 1;
-  run();
+  runSearch();
+  route();
 })();
