@@ -312,7 +312,8 @@ func (m Matcher) matchNumeric(toks []Token, i int) (Date, int, bool) {
 	default:
 		return Date{}, 0, false
 	}
-	if i+5 < len(toks) && !toks[i+5].Space && (toks[i+5].IsNum || toks[i+5].Raw == s1.Raw) {
+	if i+5 < len(toks) && !toks[i+5].Space && (toks[i+5].IsNum ||
+		toks[i+5].Raw == s1.Raw && i+6 < len(toks) && toks[i+6].IsNum && !toks[i+6].Space) {
 		return Date{}, 0, false // a longer run of numbers: a phone number, version, ...
 	}
 	var dt Date

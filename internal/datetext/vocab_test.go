@@ -38,3 +38,28 @@ func TestTokenizeOffsets(t *testing.T) {
 		}
 	}
 }
+
+func TestNumericDates(t *testing.T) {
+	tests := []struct {
+		in       string
+		dayFirst bool
+		ok       bool
+		y, m, d  int
+	}{
+		{"10.10.2025.", true, true, 2025, 10, 10}, // sentence end
+		{"10/13/2025", false, true, 2025, 10, 13},
+		{"13/10/2025", false, true, 2025, 10, 13}, // first part > 12: day first anyway
+		{"2025-09-29", true, true, 2025, 9, 29},
+		{"1.2.3.4", true, false, 0, 0, 0},      // a version number
+		{"10.10.2025.12", true, false, 0, 0, 0}, // a longer run of numbers
+		{"31/02/2025", true, false, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			d, _, ok := Matcher{DayFirst: tt.dayFirst}.MatchDate(Tokenize(tt.in), 0)
+			if ok != tt.ok || ok && (d.Year != tt.y || d.Month != tt.m || d.Day != tt.d) {
+				t.Errorf("MatchDate(%q) = %+v, %v; want %d-%d-%d, %v", tt.in, d, ok, tt.y, tt.m, tt.d, tt.ok)
+			}
+		})
+	}
+}
