@@ -50,7 +50,7 @@ func TestNumericDates(t *testing.T) {
 		{"10/13/2025", false, true, 2025, 10, 13},
 		{"13/10/2025", false, true, 2025, 10, 13}, // first part > 12: day first anyway
 		{"2025-09-29", true, true, 2025, 9, 29},
-		{"1.2.3.4", true, false, 0, 0, 0},      // a version number
+		{"1.2.3.4", true, false, 0, 0, 0},       // a version number
 		{"10.10.2025.12", true, false, 0, 0, 0}, // a longer run of numbers
 		{"31/02/2025", true, false, 0, 0, 0},
 	}
