@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/mirsad-observatory/mirsad/crawler/pubdate"
-	"github.com/mirsad-observatory/mirsad/internal/datetext/eval"
+	"github.com/mirsad-observatory/mirsad/crawler/pubdate/fixtures"
 )
 
 func TestFixtures(t *testing.T) {
-	cases, err := eval.LoadCases("testdata/cases")
+	cases, err := fixtures.LoadCases("testdata/cases")
 	if err != nil {
 		t.Fatal(err)
 	}
