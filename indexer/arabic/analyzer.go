@@ -129,6 +129,13 @@ func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 			// accented (Kalın, Kalin).
 			if !tok.KeyWord && len(tok.Term) > 0 {
 				tok.Term = AppendFoldLatin(nil, tok.Term)
+				if len(tok.Term) == 0 { // only combining marks
+					if out == nil {
+						out = make(analysis.TokenStream, i, len(input))
+						copy(out, input[:i])
+					}
+					continue
+				}
 			}
 			if out != nil {
 				out = append(out, tok)

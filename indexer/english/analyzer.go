@@ -85,10 +85,14 @@ type FoldFilter struct{}
 
 // Filter implements analysis.TokenFilter.
 func (FoldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := input[:0]
 	for _, tok := range input {
 		tok.Term = fold(tok.Term)
+		if len(tok.Term) > 0 { // a token of combining marks alone folds to nothing
+			out = append(out, tok)
+		}
 	}
-	return input
+	return out
 }
 
 // StemFilter applies the Porter stemmer to Latin tokens and Mirsad's light

@@ -3,7 +3,9 @@ package english
 import (
 	"fmt"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -55,4 +57,25 @@ func TestFold(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzAnalyzer(f *testing.F) {
+	for _, s := range []string{"İbrahim Kalın's talks", "Egypt’s ̏ mediators", "Hamas and الدوحة", "ＧＡＺＡ 2.5"} {
+		f.Add(s)
+	}
+	stem, exact := NewAnalyzer(), NewExactAnalyzer()
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, a := range []interface {
+			Analyze([]byte) analysis.TokenStream
+		}{stem, exact} {
+			for _, tok := range a.Analyze([]byte(s)) {
+				if tok.Start < 0 || tok.End > len(s) || tok.Start >= tok.End {
+					t.Fatalf("token %q has offsets %d..%d in %d bytes", tok.Term, tok.Start, tok.End, len(s))
+				}
+				if len(tok.Term) == 0 || !utf8.Valid(tok.Term) {
+					t.Fatalf("empty or invalid term %q from %q", tok.Term, s)
+				}
+			}
+		}
+	})
 }
