@@ -52,7 +52,6 @@ func (r *sourceRun) listFeed(ctx context.Context) (items []feed.Item, unchanged 
 			return nil, false, fmt.Errorf("crawler: %s: a HTML page without <link rel=\"alternate\"> to a feed", u)
 		}
 		r.log.Info("feed autodiscovered", "page", u, "feed", found[0])
-		r.validators[u] = fetch.Conditional{} // the page's validators say nothing of the feed
 		u = found[0]
 		if resp, err = r.get(ctx, u, r.c.state.conditional(u)); err != nil {
 			return nil, false, err

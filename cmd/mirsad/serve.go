@@ -121,7 +121,6 @@ func scheduleInterval(spec cron.Schedule, t time.Time) time.Duration {
 	return spec.Next(next).Sub(next)
 }
 
-
 // cronLogger routes cron's messages to slog.
 type cronLogger struct{ l *slog.Logger }
 

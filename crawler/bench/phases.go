@@ -36,14 +36,21 @@ func rawIndex(ctx context.Context, o Options, dir string) (Result, error) {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
 		}
-		// The same fields toIndexDoc writes for an Arabic article.
+		// The fields the indexer writes for an Arabic article without
+		// enrichments: every text field of indexer.TextFields, so an
+		// analyzer or field added there is measured on both sides.
 		doc := map[string]any{
 			indexer.FieldLang:         document.LangArabic,
 			indexer.FieldSource:       strings.ToLower(a.Outlet),
 			indexer.FieldPublished:    a.Published,
 			indexer.FieldPublishedDay: a.Published.Format(time.DateOnly),
-			"title_ar":                a.Title,
-			"body_ar":                 a.Body(),
+		}
+		for _, f := range indexer.TextFields[document.LangArabic] {
+			if f.IsBody() {
+				doc[f.Name] = a.Body()
+			} else {
+				doc[f.Name] = a.Title
+			}
 		}
 		if err := b.Index(document.IDFor(a.URL), doc); err != nil {
 			return Result{}, fmt.Errorf("raw: %w", err)
