@@ -73,7 +73,11 @@ func (s *Service) Claims(ctx context.Context, q ClaimQuery) (*ClaimResult, error
 	}
 	var must []query.Query
 	if sq.Text != "" {
-		must = append(must, textQuery(s.store.Claims().Mapping(), indexer.ClaimTextFields, sq.Text, sq.Lang, nil))
+		tq, err := textQuery(s.store.Claims().Mapping(), indexer.ClaimTextFields, sq.Text, sq.Lang, nil)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, tq)
 	}
 	if sq.Lang != "" {
 		must = append(must, term("lang", sq.Lang))
@@ -108,7 +112,7 @@ func (s *Service) Claims(ctx context.Context, q ClaimQuery) (*ClaimResult, error
 	}
 	res, err := s.store.Claims().SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: claims: %w", err)
+		return nil, searchErr(err)
 	}
 	out := &ClaimResult{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []ClaimHit{}}
 	for _, h := range res.Hits {

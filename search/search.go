@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
@@ -117,6 +118,16 @@ type Count struct {
 	Count int    `json:"count"`
 }
 
+// MaxExpansion bounds the index terms one fuzzy, prefix or regexp clause
+// may expand to; bleve refuses beyond it and the API says so with a 400.
+const MaxExpansion = 1024
+
+func init() {
+	// bleve has only this process-wide switch; it is set once here because
+	// the search package is the one that lets users write such clauses.
+	searcher.DisjunctionMaxClauseCount = MaxExpansion
+}
+
 // ErrBadQuery marks errors caused by the request, which the API answers with 400.
 var ErrBadQuery = errors.New("bad query")
 
@@ -195,6 +206,15 @@ func (q *Query) Validate() error {
 	return nil
 }
 
+// searchErr turns bleve's refusal to expand a pattern too far into a
+// request error; anything else stays an internal one.
+func searchErr(err error) error {
+	if strings.Contains(err.Error(), "TooManyClauses") {
+		return badf("the query matches too many index terms (a short prefix, fuzzy word or regexp); make it more specific")
+	}
+	return fmt.Errorf("search: %w", err)
+}
+
 // ParseDate reads a date bound: YYYY-MM-DD or RFC 3339. An upper bound
 // given as a day includes that whole day.
 func ParseDate(s string, upper bool) (time.Time, error) {
@@ -243,7 +263,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 
 	res, err := s.store.Index().SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, searchErr(err)
 	}
 	out := &Result{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}}
 	for _, h := range res.Hits {
@@ -332,7 +352,11 @@ func (s *Service) buildQuery(q Query) (query.Query, error) {
 		if !q.NoExpand && s.entities != nil {
 			ex = s.entities.Resolve
 		}
-		must = append(must, textQuery(s.store.Index().Mapping(), indexer.TextFields, q.Text, q.Lang, ex))
+		tq, err := textQuery(s.store.Index().Mapping(), indexer.TextFields, q.Text, q.Lang, ex)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, tq)
 	}
 	if q.Lang != "" {
 		must = append(must, term(indexer.FieldLang, q.Lang))
@@ -477,7 +501,7 @@ func (s *Service) Export(ctx context.Context, q Query, limit int, fn func(Hit) e
 		req.SortBy(sortOrder(q.Sort))
 		res, err := s.store.Index().SearchInContext(ctx, req)
 		if err != nil {
-			return fmt.Errorf("search: export: %w", err)
+			return searchErr(err)
 		}
 		for _, h := range res.Hits {
 			a, found, err := s.store.Article(h.ID)

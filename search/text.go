@@ -1,8 +1,10 @@
 package search
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -12,16 +14,35 @@ import (
 )
 
 // clause is one part of a user's text query: a word, or a "quoted phrase";
-// a leading '-' excludes it.
+// a leading '-' excludes it. Words may carry a bounded subset of bleve's
+// query-string syntax: title:/body: to pick the field, word~N (N <= 2),
+// prefix*, /regexp/ with a literal start, and word^boost.
 type clause struct {
 	text    string
 	phrase  bool
 	exclude bool
+	field   string // "", "title" or "body"
+	fuzzy   int
+	prefix  bool
+	regexp  bool
+	boost   float64
 }
 
+// Limits on the query syntax: each bounds how many index terms one query
+// may expand to, so no request can make a search cost the whole server.
+const (
+	maxClauses     = 32
+	maxFuzziness   = 2
+	minPrefix      = 2
+	maxRegexp      = 50
+	minRegexpStart = 2
+	maxBoost       = 10
+)
+
 // parseText splits q into clauses. Unbalanced quotes close at the end:
-// a researcher's typo should narrow a search, not fail it.
-func parseText(q string) []clause {
+// a researcher's typo should narrow a search, not fail it. Syntax beyond
+// the bounds is an error that says what to do instead.
+func parseText(q string) ([]clause, error) {
 	var out []clause
 	rs := []rune(q)
 	for i := 0; i < len(rs); {
@@ -30,16 +51,26 @@ func parseText(q string) []clause {
 			continue
 		}
 		c := clause{}
-		if rs[i] == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
+		switch {
+		case rs[i] == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]):
 			c.exclude = true
 			i++
+		case rs[i] == '+' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]):
+			i++ // every word is required already
+		}
+		if f, rest, ok := fieldPrefix(rs[i:]); ok {
+			c.field = f
+			i += len(rs[i:]) - len(rest)
+		}
+		if i >= len(rs) {
+			break
 		}
 		if open, ok := quotePair[rs[i]]; ok {
 			j := i + 1
 			for j < len(rs) && rs[j] != open {
 				j++
 			}
-			c.text, c.phrase = strings.TrimSpace(string(rs[i+1:j])), true
+			c.text, c.phrase = strings.TrimSpace(string(rs[i+1:min(j, len(rs))])), true
 			i = j + 1
 		} else {
 			j := i
@@ -48,12 +79,97 @@ func parseText(q string) []clause {
 			}
 			c.text = string(rs[i:j])
 			i = j
+			if err := c.syntax(); err != nil {
+				return nil, err
+			}
 		}
 		if c.text != "" {
 			out = append(out, c)
 		}
+		if len(out) > maxClauses {
+			return nil, badf("q has more than %d words or phrases; split the search", maxClauses)
+		}
 	}
-	return out
+	return out, nil
+}
+
+// fieldPrefix recognizes title: and body: (a colon elsewhere, as in a URL
+// or a time, stays part of the word).
+func fieldPrefix(rs []rune) (string, []rune, bool) {
+	for _, f := range []string{"title", "body"} {
+		p := []rune(f + ":")
+		if len(rs) > len(p) && strings.EqualFold(string(rs[:len(p)]), string(p)) {
+			return f, rs[len(p):], true
+		}
+	}
+	return "", rs, false
+}
+
+// syntax reads the operators at the end (and start) of a word.
+func (c *clause) syntax() error {
+	t := c.text
+	if b, rest, ok := cutSuffixNumber(t, "^"); ok {
+		if b <= 0 || b > maxBoost {
+			return badf("%q: boost must be above 0 and at most %d", c.text, maxBoost)
+		}
+		c.boost, t = b, rest
+	}
+	if len(t) > 2 && t[0] == '/' && t[len(t)-1] == '/' {
+		re := t[1 : len(t)-1]
+		lit := 0
+		for _, r := range re {
+			if strings.ContainsRune(`.*+?()[]{}|\^$`, r) {
+				break
+			}
+			lit++
+		}
+		switch {
+		case utf8.RuneCountInString(re) > maxRegexp:
+			return badf("%q: regular expressions are limited to %d characters", c.text, maxRegexp)
+		case lit < minRegexpStart:
+			return badf("%q: a regular expression must start with at least %d plain letters", c.text, minRegexpStart)
+		}
+		c.text, c.regexp = re, true
+		return nil
+	}
+	if strings.HasPrefix(t, "*") || strings.HasPrefix(t, "?") {
+		return badf("%q: leading wildcards are not allowed; put at least %d letters before *", c.text, minPrefix)
+	}
+	if n, rest, ok := cutSuffixNumber(t, "~"); ok {
+		if n != float64(int(n)) || n < 0 || n > maxFuzziness {
+			return badf("%q: fuzziness must be 0, 1 or %d", c.text, maxFuzziness)
+		}
+		c.fuzzy, t = int(n), rest
+	} else if strings.HasSuffix(t, "~") && len(t) > 1 {
+		c.fuzzy, t = 1, strings.TrimSuffix(t, "~")
+	}
+	if strings.HasSuffix(t, "*") {
+		t = strings.TrimSuffix(t, "*")
+		if strings.ContainsAny(t, "*?") {
+			return badf("%q: only a trailing * is allowed", c.text)
+		}
+		if utf8.RuneCountInString(t) < minPrefix {
+			return badf("%q: put at least %d letters before *", c.text, minPrefix)
+		}
+		c.prefix = true
+	} else if strings.ContainsAny(t, "*?") && utf8.RuneCountInString(t) > 1 {
+		return badf("%q: only a trailing * is allowed", c.text)
+	}
+	c.text = t
+	return nil
+}
+
+// cutSuffixNumber splits "word~2" into 2 and "word".
+func cutSuffixNumber(s, op string) (float64, string, bool) {
+	i := strings.LastIndex(s, op)
+	if i <= 0 || i == len(s)-1 {
+		return 0, s, false
+	}
+	n, err := strconv.ParseFloat(s[i+1:], 64)
+	if err != nil {
+		return 0, s, false
+	}
+	return n, s[:i], true
 }
 
 // quotePair maps an opening quote to its closing one; Arabic text uses «».
@@ -69,8 +185,11 @@ var quotePair = map[rune]rune{'"': '"', '«': '»', '“': '”'}
 // With an expander, a clause that names an entity ("Kalin", "القاهرة") also
 // matches articles that mention that entity in any script, and so does the
 // whole query when it is one name ("Ibrahim Kalin").
-func textQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, text, lang string, expand expander) query.Query {
-	clauses := parseText(text)
+func textQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, text, lang string, expand expander) (query.Query, error) {
+	clauses, err := parseText(text)
+	if err != nil {
+		return nil, err
+	}
 	var perLang []query.Query
 	for l, fields := range table {
 		if lang != "" && lang != l {
@@ -86,9 +205,9 @@ func textQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, tex
 		}
 	}
 	if len(perLang) == 0 {
-		return bleve.NewMatchNoneQuery()
+		return bleve.NewMatchNoneQuery(), nil
 	}
-	return bleve.NewDisjunctionQuery(perLang...)
+	return bleve.NewDisjunctionQuery(perLang...), nil
 }
 
 // expander resolves a name to entity ids.
@@ -113,11 +232,11 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 	for _, c := range clauses {
 		var alts []query.Query
 		for _, f := range fields {
-			if producesTokens(m, f.Analyzer, c.text) {
-				alts = append(alts, fieldQuery(c, f, f.Boost))
+			if q := fieldQuery(m, c, f, f.Boost); q != nil {
+				alts = append(alts, q)
 			}
 		}
-		if expand != nil && !c.exclude && len(alts) > 0 {
+		if expand != nil && !c.exclude && len(alts) > 0 && !c.prefix && !c.regexp && c.fuzzy == 0 && c.field == "" {
 			if ids := expand(c.text); len(ids) > 0 {
 				alts = append(alts, entityQuery(ids))
 			}
@@ -138,7 +257,9 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 	if len(must) > 1 {
 		whole := clause{text: stripSyntax(text), phrase: true}
 		for _, f := range fields {
-			should = append(should, fieldQuery(whole, f, f.Boost*2))
+			if q := fieldQuery(m, whole, f, f.Boost*2); q != nil {
+				should = append(should, q)
+			}
 		}
 	}
 	b := bleve.NewBooleanQuery()
@@ -153,13 +274,67 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 	return b
 }
 
-func fieldQuery(c clause, f indexer.TextField, boost float64) query.Query {
-	if c.phrase {
+// fieldQuery is one clause against one field, or nil when the clause
+// cannot match there (a stop word, another field, a prefix on a stemmed
+// field).
+func fieldQuery(m mapping.IndexMapping, c clause, f indexer.TextField, boost float64) query.Query {
+	if c.field != "" && !strings.HasPrefix(f.Name, c.field+"_") {
+		return nil
+	}
+	if c.boost > 0 {
+		boost *= c.boost
+	}
+	exact := strings.HasSuffix(f.Name, "_exact")
+	switch {
+	case c.phrase:
+		if !producesTokens(m, f.Analyzer, c.text) {
+			return nil
+		}
 		p := bleve.NewMatchPhraseQuery(c.text)
 		p.SetField(f.Name)
 		p.Analyzer = f.Analyzer
 		p.SetBoost(boost)
 		return p
+	case c.prefix, c.regexp:
+		// Stems are not prefixes of what people type: these run on the
+		// exact-form fields only, over the normalized form of the pattern.
+		if !exact {
+			return nil
+		}
+		toks := analyze(m, f.Analyzer, c.text)
+		if c.prefix {
+			if len(toks) != 1 {
+				return nil
+			}
+			p := bleve.NewPrefixQuery(toks[0])
+			p.SetField(f.Name)
+			p.SetBoost(boost)
+			return p
+		}
+		r := bleve.NewRegexpQuery(strings.ToLower(c.text))
+		r.SetField(f.Name)
+		r.SetBoost(boost)
+		return r
+	case c.fuzzy > 0:
+		toks := analyze(m, f.Analyzer, c.text)
+		if len(toks) == 0 {
+			return nil
+		}
+		var qs []query.Query
+		for _, t := range toks {
+			fq := bleve.NewFuzzyQuery(t)
+			fq.SetField(f.Name)
+			fq.SetFuzziness(c.fuzzy)
+			fq.SetBoost(boost)
+			qs = append(qs, fq)
+		}
+		if len(qs) == 1 {
+			return qs[0]
+		}
+		return bleve.NewConjunctionQuery(qs...)
+	}
+	if !producesTokens(m, f.Analyzer, c.text) {
+		return nil
 	}
 	q := bleve.NewMatchQuery(c.text)
 	q.SetField(f.Name)
@@ -167,6 +342,18 @@ func fieldQuery(c clause, f indexer.TextField, boost float64) query.Query {
 	q.SetOperator(query.MatchQueryOperatorAnd)
 	q.SetBoost(boost)
 	return q
+}
+
+func analyze(m mapping.IndexMapping, analyzer, text string) []string {
+	a := m.AnalyzerNamed(analyzer)
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range a.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
 }
 
 func stripSyntax(s string) string {

@@ -1,7 +1,9 @@
 package search
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -10,6 +12,11 @@ func TestParseText(t *testing.T) {
 		in   string
 		want []clause
 	}{
+		{"+Kalin -Fidan", []clause{{text: "Kalin"}, {text: "Fidan", exclude: true}}},
+		{"title:Cairo body:\"joint statement\"", []clause{{text: "Cairo", field: "title"}, {text: "joint statement", field: "body", phrase: true}}},
+		{"Kalen~1 Kalen~ negot*", []clause{{text: "Kalen", fuzzy: 1}, {text: "Kalen", fuzzy: 1}, {text: "negot", prefix: true}}},
+		{"Witkoff^3 /kal[iı]n/", []clause{{text: "Witkoff", boost: 3}, {text: "kal[iı]n", regexp: true}}},
+		{"http://x.example/a 10:30", []clause{{text: "http://x.example/a"}, {text: "10:30"}}},
 		{"", nil},
 		{"  Kalin  Cairo ", []clause{{text: "Kalin"}, {text: "Cairo"}}},
 		{`"joint statement" -Istanbul`, []clause{{text: "joint statement", phrase: true}, {text: "Istanbul", exclude: true}}},
@@ -20,8 +27,30 @@ func TestParseText(t *testing.T) {
 		{"Civil-Military", []clause{{text: "Civil-Military"}}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			if got := parseText(tc.in); !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("parseText(%q) = %+v, want %+v", tc.in, got, tc.want)
+			got, err := parseText(tc.in)
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("parseText(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseTextRefusals(t *testing.T) {
+	for in, want := range map[string]string{
+		"*alin":                             "leading wildcards",
+		"?alin":                             "leading wildcards",
+		"k*":                                "at least 2 letters",
+		"ka*l*":                             "only a trailing *",
+		"kalin~3":                           "fuzziness",
+		"kalin^100":                         "boost",
+		"/.*x/":                             "plain letters",
+		"/" + strings.Repeat("a", 60) + "/": "limited to 50",
+		strings.Repeat("w ", 40):            "more than 32",
+	} {
+		t.Run(in, func(t *testing.T) {
+			_, err := parseText(in)
+			if err == nil || !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("parseText(%q) error %v, want %q", in, err, want)
 			}
 		})
 	}
@@ -57,7 +86,8 @@ func FuzzParseText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, c := range parseText(s) {
+		cs, _ := parseText(s)
+		for _, c := range cs {
 			if c.text == "" {
 				t.Fatalf("empty clause from %q", s)
 			}

@@ -209,6 +209,10 @@ func TestDemoIngestAndSearch(t *testing.T) {
 			{"arabic distractor, boilerplate never indexed", "المتحف المصري الكبير", "", []string{"grand-egyptian-museum-opening"}, true},
 			{"stop words dropped", "the Civil-Military Coordination Center", "", []string{"cmcc-kiryat-gat-opens", "aid-trucks-shortfall"}, true},
 			{"exclusion", "marathon -Byblos", "", nil, true},
+			{"fuzzy", "Kallin~1 Cairo", "en", []string{"kalin-cairo-visit"}, false},
+			{"prefix", "marath*", "en", []string{"coastal-half-marathon"}, true},
+			{"arabic prefix over normalized forms", "المتحـف المصري الكبي*", "", []string{"grand-egyptian-museum-opening"}, true},
+			{"field", "title:marathon", "", []string{"coastal-half-marathon"}, true},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := c.search(t, "q", tc.q, "lang", tc.lang, "size", "50")
@@ -452,6 +456,10 @@ func TestDemoIngestAndSearch(t *testing.T) {
 			{url.Values{"q": {"\xff\xfe"}}, "UTF-8"},
 			{url.Values{"q": {strings.Repeat("غ", 1001)}}, "at most 1000"},
 			{url.Values{"page": {"200"}, "size": {"100"}}, "page*size"},
+			{url.Values{"q": {"*alin"}}, "leading wildcards"},
+			{url.Values{"q": {"kalin~5"}}, "fuzziness"},
+			{url.Values{"q": {"/.*/"}}, "plain letters"},
+			{url.Values{"expand": {"all"}}, "expand"},
 		} {
 			code, body := c.get(t, "/api/search", tc.v)
 			var e struct{ Error string }
