@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
@@ -368,5 +369,13 @@ func TestExtractEnglishShapes(t *testing.T) {
 				t.Errorf("cue span %d-%d does not hold cue %q", a.CueStart, a.CueEnd, a.Claim.Cue)
 			}
 		})
+	}
+}
+
+func TestIsWordRuneMatchesUnicode(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if isWordRune(r) != isWordRuneSlow(r) {
+			t.Fatalf("isWordRune(%U) = %v, unicode says %v", r, isWordRune(r), isWordRuneSlow(r))
+		}
 	}
 }

@@ -30,7 +30,20 @@ type sentence struct {
 	toks []token
 }
 
+// isWordRune reports letters, digits and combining marks. ASCII and the
+// Arabic letters, harakat and digits take a table lookup, the rest the
+// unicode package.
 func isWordRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case 0x0621 <= r && r <= 0x063A, 0x0641 <= r && r <= 0x065F, 0x0660 <= r && r <= 0x0669:
+		return true
+	}
+	return isWordRuneSlow(r)
+}
+
+func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
