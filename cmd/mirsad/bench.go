@@ -17,6 +17,7 @@ import (
 	entityeval "github.com/mirsad-observatory/mirsad/indexer/enrich/entity/eval"
 	dateeval "github.com/mirsad-observatory/mirsad/internal/datetext/eval"
 	alerteval "github.com/mirsad-observatory/mirsad/search/alert/eval"
+	searchbench "github.com/mirsad-observatory/mirsad/search/bench"
 )
 
 // benchRunner runs one topic's evaluation over the corpus directory and
@@ -55,6 +56,10 @@ var benches = map[string]struct {
 	"extraction": {"article extraction vs the benchmark's extractors, trafilatura snippets, Arabic layouts (issue 8)",
 		func(ctx context.Context, c string, w io.Writer) error {
 			return extracteval.Run(ctx, extracteval.Options{CorpusDir: c}, w)
+		}},
+	"search": {"API latency vs the same bleve requests, p50/p95/p99, and 8 clients for 30 s (issue 9)",
+		func(ctx context.Context, c string, w io.Writer) error {
+			return searchbench.Run(ctx, searchbench.Options{CorpusDir: c, Progress: os.Stderr}, w)
 		}},
 	"alerts": {"subscription matching per batch and its share of ingest time (issue 10)",
 		func(ctx context.Context, c string, w io.Writer) error {
