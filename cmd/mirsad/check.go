@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/mirsad-observatory/mirsad/indexer/enrich/entity"
 )
 
 func cmdCheck(ctx context.Context, e *env, args []string) error {
@@ -33,8 +35,16 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	for _, s := range cfg.Subscriptions {
 		fmt.Fprintf(w, "  %-20s q=%q entities=%v\n", s.Name, s.Query, s.Entities)
 	}
-	if len(cfg.Gazetteers) > 0 {
-		fmt.Fprintf(w, "gazetteers: %v\n", cfg.Gazetteers)
+	// Gazetteer files are checked whole: one bad entry names its file, line
+	// and field, and nothing is half-loaded.
+	g, err := entity.LoadFiles(cfg.Gazetteers...)
+	if err != nil {
+		return &usageError{err.Error()}
 	}
+	fmt.Fprintf(w, "entities:  %d (built-in gazetteer", g.Len())
+	for _, f := range cfg.Gazetteers {
+		fmt.Fprintf(w, " + %s", f)
+	}
+	fmt.Fprintln(w, ")")
 	return nil
 }

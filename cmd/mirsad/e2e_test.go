@@ -538,6 +538,13 @@ func TestCLI(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	os.WriteFile(good, []byte("data_dir: "+filepath.Join(dir, "data")+"\nsources:\n  - name: a\n    url: https://example.org/rss.xml\n    schedule: \"@every 15m\"\n"), 0o644)
+	gazConfig := func(name, file string) string {
+		abs, _ := filepath.Abs("../../indexer/enrich/entity/testdata/" + file)
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("data_dir: "+filepath.Join(dir, "data")+"\ngazetteers: ["+abs+"]\n"), 0o644)
+		return p
+	}
+	gazGood, gazBad := gazConfig("gaz-good.yaml", "good.yaml"), gazConfig("gaz-bad.yaml", "dup.bad.yaml")
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -554,6 +561,8 @@ func TestCLI(t *testing.T) {
 		{"empty index search", []string{"search", "-config", good, "cairo"}, 0, "no results"},
 		{"ingest unknown source", []string{"ingest", "-config", good, "-source", "zz"}, 2, `no source named "zz"`},
 		{"reindex empty", []string{"reindex", "-config", good}, 0, "reindexed 0 articles"},
+		{"check gazetteer", []string{"check", "-config", gazGood}, 0, "built-in gazetteer + "},
+		{"check bad gazetteer", []string{"check", "-config", gazBad}, 2, "dup.bad.yaml:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
