@@ -19,6 +19,12 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Gazetteer files are checked whole: one bad entry names its file, line
+	// and field, and nothing is half-loaded.
+	g, err := entity.LoadFiles(cfg.Gazetteers...)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
 	w := e.stdout
 	fmt.Fprintf(w, "config ok: %s\n", orDefault(*cfgPath, "built-in defaults or mirsad.yaml"))
 	fmt.Fprintf(w, "data dir:  %s\nlisten:    %s\n", cfg.DataDir, cfg.Listen)
@@ -34,12 +40,6 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(w, "subscriptions: %d\n", len(cfg.Subscriptions))
 	for _, s := range cfg.Subscriptions {
 		fmt.Fprintf(w, "  %-20s q=%q entities=%v\n", s.Name, s.Query, s.Entities)
-	}
-	// Gazetteer files are checked whole: one bad entry names its file, line
-	// and field, and nothing is half-loaded.
-	g, err := entity.LoadFiles(cfg.Gazetteers...)
-	if err != nil {
-		return &usageError{err.Error()}
 	}
 	fmt.Fprintf(w, "entities:  %d (built-in gazetteer", g.Len())
 	for _, f := range cfg.Gazetteers {
