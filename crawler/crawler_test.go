@@ -609,3 +609,46 @@ func TestFeedAutodiscovery(t *testing.T) {
 		t.Errorf("nofeed: %+v", ss)
 	}
 }
+
+// TestHostileFeeds: each feed ends in a clear per-source error or a correct
+// result, and never in an expanded entity or a control character indexed.
+func TestHostileFeeds(t *testing.T) {
+	item := rssItem("Talks resume", "/a", "a", "Delegations met in Cairo on Monday.")
+	for _, tc := range []struct {
+		name, body  string
+		wantNew     int
+		wantErr     string
+		mustNotSee  string
+		contentType string
+	}{
+		{name: "empty 200", body: "", wantErr: "empty document"},
+		{name: "whitespace 200", body: " \n\t ", wantErr: "empty document"},
+		{name: "not a feed", body: `{"hello": "world"}`, wantErr: "feed"},
+		{name: "billion laughs", body: `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<rss version="2.0"><channel><title>t</title><item><title>Laughs</title><link>/a</link><description>Before &lol3; after, and some words.</description></item></channel></rss>`, wantNew: 1, mustNotSee: "lollol"},
+		{name: "external entity", body: `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>t</title><item><title>XXE</title><link>/a</link><description>Leak: &xxe; end of the story.</description></item></channel></rss>`, wantNew: 1, mustNotSee: "root:"},
+		{name: "control characters", body: strings.Replace(rss(item), "Delegations", "Dele\x01gations\x0b", 1), wantNew: 1, mustNotSee: "\x01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+				io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			sink := &memSink{}
+			ss := only(t, newTestCrawler(t, nil).Run(context.Background(), []Source{{Name: "h", URL: srv.URL + "/rss"}}, sink))
+			if ss.New != tc.wantNew {
+				t.Errorf("new = %d, want %d (%+v)", ss.New, tc.wantNew, ss)
+			}
+			if tc.wantErr != "" && (ss.Failed != 1 || !strings.Contains(ss.Errors[0].Error, tc.wantErr) || !strings.Contains(ss.Errors[0].Error, srv.URL)) {
+				t.Errorf("want one error naming the feed and %q: %+v", tc.wantErr, ss)
+			}
+			for _, a := range sink.docs {
+				if tc.mustNotSee != "" && (strings.Contains(a.Body, tc.mustNotSee) || strings.Contains(a.Title, tc.mustNotSee)) {
+					t.Errorf("indexed %q", a.Body)
+				}
+			}
+		})
+	}
+}

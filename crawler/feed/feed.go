@@ -62,6 +62,11 @@ func Parse(data []byte, feedURL string) (*Feed, error) {
 		}
 		f, truncated = f2, true
 	}
+	if f.FeedType == "json" && !bytes.Contains(data, []byte("jsonfeed.org/version")) {
+		// gofeed takes any JSON object for a feed with no items; an API
+		// error page must not pass for a quiet source.
+		return nil, fmt.Errorf("feed: %s: JSON without a JSON Feed version: %w", feedURL, ErrEmpty)
+	}
 	base, _ := url.Parse(feedURL)
 	out := &Feed{Title: strings.TrimSpace(f.Title), Link: resolve(base, f.Link), Language: f.Language, Truncated: truncated}
 	for _, it := range f.Items {

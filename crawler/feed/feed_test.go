@@ -50,6 +50,7 @@ func TestParse(t *testing.T) {
 		"empty":     "  ",
 		"html":      "<html><body>not a feed</body></html>",
 		"truncated": rss[:len(rss)/2],
+		"json":      `{"error": "rate limited"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse([]byte(bad), "https://example.org/bad.xml")
