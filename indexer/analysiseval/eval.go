@@ -11,33 +11,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
+	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
-	"github.com/mirsad-observatory/mirsad/indexer/english"
 )
-
-// Boosts of the exact-form match in the query disjunction, per language.
-// They were chosen on the first half of the xquad questions only (grid
-// 0.1–1.5, sentences and paragraphs); the table also reports the second
-// half, which played no part in the choice. Any boost > 0 still ranks a
-// document matching the exact form above one matching only the stem.
-const (
-	ExactBoostAR = 0.2
-	ExactBoostEN = 1.0
-)
-
-// ExactBoost returns the exact-field boost for lang ("ar" or "en").
-func ExactBoost(lang string) float64 {
-	if lang == "ar" {
-		return ExactBoostAR
-	}
-	return ExactBoostEN
-}
 
 // Options configures Run.
 type Options struct {
@@ -47,8 +30,13 @@ type Options struct {
 	// VariantsFile is the TSV of query/text pairs (default: this package's
 	// testdata/variants.tsv, found from the working directory).
 	VariantsFile string
-	// ExactBoost overrides ExactBoost(lang) when > 0.
-	ExactBoost float64
+	// TextFields is the product's field table, measured as "mirsad"
+	// (default indexer.TextFields; only the body fields are used, since
+	// xquad has no titles).
+	TextFields map[string][]indexer.TextField
+	// Proposed, per language, are further field schemes measured beside
+	// the product's (default ProposedFields).
+	Proposed map[string][]Field
 	// MaxNewsDocs limits the ANT documents analyzed (0 = all).
 	MaxNewsDocs int
 	// ThroughputRounds is how many alternating timing rounds to run per
@@ -99,6 +87,12 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		}
 		opts.VariantsFile = filepath.Join(root, "indexer", "analysiseval", "testdata", "variants.tsv")
 	}
+	if opts.TextFields == nil {
+		opts.TextFields = indexer.TextFields
+	}
+	if opts.Proposed == nil {
+		opts.Proposed = ProposedFields
+	}
 	if opts.ThroughputRounds <= 0 {
 		opts.ThroughputRounds = 3
 	}
@@ -115,12 +109,11 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		schemes := []scheme{{Name: "stock " + lang, Analyzer: stockName(lang)}}
-		boost := opts.ExactBoost
-		if boost <= 0 {
-			boost = ExactBoost(lang)
+		schemes := []scheme{single("stock "+lang, stockName(lang))}
+		schemes = append(schemes, mirsadSchemes(BodyFields(opts.TextFields[lang]))...)
+		if p := opts.Proposed[lang]; len(p) > 0 {
+			schemes = append(schemes, scheme{Name: "proposed " + describe(p), Fields: p})
 		}
-		schemes = append(schemes, mirsadSchemes(lang, boost)...)
 		for _, level := range []string{"paragraphs", "sentences"} {
 			docs, rel := set.Paragraphs, func(q question) string { return q.Paragraph }
 			if level == "sentences" {
@@ -175,18 +168,46 @@ func stockName(lang string) string {
 	return en.AnalyzerName
 }
 
-// mirsadSchemes are the lead's setup (stemmed OR boosted exact) and, as
+// BodyFields turns the body fields of one language of a field table
+// (indexer.TextFields) into the fields a scheme indexes and queries.
+func BodyFields(tf []indexer.TextField) []Field {
+	var out []Field
+	for _, f := range tf {
+		if f.IsBody() {
+			out = append(out, Field{Name: f.Name, Analyzer: f.Analyzer, Boost: f.Boost})
+		}
+	}
+	return out
+}
+
+// describe names a field list as analyzer^boost terms joined by " + ".
+func describe(fs []Field) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString(" + ")
+		}
+		b.WriteString(f.Analyzer)
+		if f.QueryAnalyzer != "" {
+			b.WriteString("(q:" + f.QueryAnalyzer + ")")
+		}
+		if f.Boost != 1 {
+			fmt.Fprintf(&b, "^%g", f.Boost)
+		}
+	}
+	return b.String()
+}
+
+// mirsadSchemes are the product's setup (all fields of the table) and, as
 // ablations, each field alone.
-func mirsadSchemes(lang string, boost float64) []scheme {
-	stem, exact := arabic.AnalyzerName, arabic.ExactAnalyzerName
-	if lang == "en" {
-		stem, exact = english.AnalyzerName, english.ExactAnalyzerName
+func mirsadSchemes(fields []Field) []scheme {
+	out := []scheme{{Name: "mirsad " + describe(fields), Fields: fields}}
+	if len(fields) > 1 {
+		for _, f := range fields {
+			out = append(out, single("  ablation: "+f.Analyzer+" only", f.Analyzer))
+		}
 	}
-	return []scheme{
-		{Name: fmt.Sprintf("mirsad %s + %s^%g", stem, exact, boost), Analyzer: stem, Exact: exact, Boost: boost},
-		{Name: "  ablation: " + stem + " only", Analyzer: stem},
-		{Name: "  ablation: " + exact + " only", Analyzer: exact},
-	}
+	return out
 }
 
 func evalScheme(ctx context.Context, s scheme, docs map[string]string, qs []question, rel func(question) string) ([]int, error) {
@@ -202,3 +223,7 @@ func evalScheme(ctx context.Context, s scheme, docs map[string]string, qs []ques
 	defer idx.Close()
 	return ranks(ctx, idx, s, qs, rel)
 }
+
+// ProposedFields is the field scheme measured beside the product's, per
+// language (see docs/bench/analysis.md for what it should replace).
+var ProposedFields = map[string][]Field{}

@@ -2,10 +2,14 @@ package analysiseval
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/mirsad-observatory/mirsad/indexer"
 )
 
 func TestSplitSentences(t *testing.T) {
@@ -119,37 +123,54 @@ func TestReport(t *testing.T) {
 }
 
 // TestTuneBoost prints, for a grid of exact-field boosts, MRR@10 on the
-// FIRST half of the xquad questions only: the constants ExactBoostAR and
-// ExactBoostEN were read off this table, and the second half stays unseen.
+// FIRST half of the xquad questions only: the exact-field boosts of
+// indexer.TextFields were read off this table, and the second half stays
+// unseen.
 //
 //	MIRSAD_BENCH=1 go test ./indexer/analysiseval -run TestTuneBoost -v
 func TestTuneBoost(t *testing.T) {
 	if os.Getenv("MIRSAD_BENCH") == "" {
 		t.Skip("set MIRSAD_BENCH=1 to run the boost grid on the tuning half of xquad")
 	}
-	ctx := context.Background()
 	for _, lang := range []string{"ar", "en"} {
-		set, err := loadXQuAD(filepath.Join(DefaultCorpusDir(), "xquad"), lang)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tune := set.Questions[:len(set.Questions)/2]
+		var grid []scheme
 		for _, boost := range []float64{0.1, 0.2, 0.3, 0.5, 1, 1.5, 2} {
-			s := mirsadSchemes(lang, boost)[0]
-			var line string
-			for _, level := range []string{"paragraphs", "sentences"} {
-				docs, rel := set.Paragraphs, func(q question) string { return q.Paragraph }
-				if level == "sentences" {
-					docs, rel = set.Sentences, func(q question) string { return q.Sentence }
+			fs := BodyFields(indexer.TextFields[lang])
+			for i := range fs {
+				if strings.HasSuffix(fs[i].Name, "_exact") {
+					fs[i].Boost = boost
 				}
-				rs, err := evalScheme(ctx, s, docs, tune, rel)
-				if err != nil {
-					t.Fatal(err)
-				}
-				line += " " + level + " " + fmtMetrics(score(rs))
 			}
-			t.Logf("%s boost %.1f:%s", lang, boost, line)
+			grid = append(grid, scheme{Name: fmt.Sprintf("exact boost %g", boost), Fields: fs})
 		}
+		tuneHalf(t, lang, grid)
+	}
+}
+
+// tuneHalf logs MRR@10 / recall@10 of each scheme at both levels on the
+// FIRST half of the questions of lang.
+func tuneHalf(t *testing.T, lang string, schemes []scheme) {
+	t.Helper()
+	ctx := context.Background()
+	set, err := loadXQuAD(filepath.Join(DefaultCorpusDir(), "xquad"), lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tune := set.Questions[:len(set.Questions)/2]
+	for _, s := range schemes {
+		var line string
+		for _, level := range []string{"paragraphs", "sentences"} {
+			docs, rel := set.Paragraphs, func(q question) string { return q.Paragraph }
+			if level == "sentences" {
+				docs, rel = set.Sentences, func(q question) string { return q.Sentence }
+			}
+			rs, err := evalScheme(ctx, s, docs, tune, rel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			line += " " + level + " " + fmtMetrics(score(rs))
+		}
+		t.Logf("%s %-60s%s", lang, s.Name, line)
 	}
 }
 

@@ -118,34 +118,42 @@ func SplitSentences(text string) [][2]int {
 	return spans
 }
 
+// Field is one indexed field of a measured scheme: the document text is
+// indexed under Name with Analyzer, and the query string is analyzed with
+// QueryAnalyzer (default Analyzer) and matched on it with Boost.
+type Field struct {
+	Name          string
+	Analyzer      string
+	QueryAnalyzer string
+	Boost         float64
+}
+
 // scheme says how one configuration indexes and queries text.
 type scheme struct {
-	Name     string
-	Analyzer string // stemmed (or only) field analyzer
-	Exact    string // exact-form field analyzer; "" = single field
-	Boost    float64
-	Scoring  string // bleve scoring model: "" (tf-idf) or "bm25"
+	Name    string
+	Fields  []Field
+	Scoring string // bleve scoring model: "" (tf-idf) or "bm25"
+}
+
+// single is a one-field scheme (stock analyzers, ablations).
+func single(name, analyzer string) scheme {
+	return scheme{Name: name, Fields: []Field{{Name: "text", Analyzer: analyzer, Boost: 1}}}
 }
 
 // buildIndex indexes docs into a new scorch index under dir with the field
-// layout of s: "text" (Analyzer) and, for a two-field scheme, "text_exact".
+// layout of s: every field gets the whole document text.
 func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]string) (bleve.Index, error) {
 	dm := bleve.NewDocumentStaticMapping()
-	f := bleve.NewTextFieldMapping()
-	f.Analyzer = s.Analyzer
-	f.Store = false
-	f.IncludeInAll = false
-	dm.AddFieldMappingsAt("text", f)
-	if s.Exact != "" {
-		fe := bleve.NewTextFieldMapping()
-		fe.Analyzer = s.Exact
-		fe.Store = false
-		fe.IncludeInAll = false
-		dm.AddFieldMappingsAt("text_exact", fe)
+	for _, fd := range s.Fields {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = fd.Analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		dm.AddFieldMappingsAt(fd.Name, f)
 	}
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
-	im.DefaultAnalyzer = s.Analyzer
+	im.DefaultAnalyzer = s.Fields[0].Analyzer
 	im.ScoringModel = s.Scoring
 	idx, err := bleve.New(filepath.Join(dir, "idx"), im)
 	if err != nil {
@@ -165,9 +173,9 @@ func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]strin
 			idx.Close()
 			return nil, err
 		}
-		doc := map[string]any{"text": text}
-		if s.Exact != "" {
-			doc["text_exact"] = text
+		doc := make(map[string]any, len(s.Fields))
+		for _, fd := range s.Fields {
+			doc[fd.Name] = text
 		}
 		if err := b.Index(id, doc); err != nil {
 			idx.Close()
@@ -188,21 +196,28 @@ func buildIndex(ctx context.Context, dir string, s scheme, docs map[string]strin
 	return idx, nil
 }
 
-// Query builds the query the lead's search service uses for a query string
-// on a field indexed twice: a match on the stemmed field OR a match on the
-// exact field boosted by boost. With exactField empty it is a plain match.
-func Query(q, field, analyzer, exactField, exactAnalyzer string, boost float64) query.Query {
-	m := bleve.NewMatchQuery(q)
-	m.SetField(field)
-	m.Analyzer = analyzer
-	if exactField == "" {
-		return m
+// Query builds the query the search service uses for a query string on a
+// text indexed under several fields: a disjunction of one match per field,
+// each with the field's boost (and query-side analyzer, if it has one).
+// With one field of boost 1 it is a plain match.
+func Query(q string, fields []Field) query.Query {
+	ms := make([]query.Query, 0, len(fields))
+	for _, fd := range fields {
+		m := bleve.NewMatchQuery(q)
+		m.SetField(fd.Name)
+		m.Analyzer = fd.Analyzer
+		if fd.QueryAnalyzer != "" {
+			m.Analyzer = fd.QueryAnalyzer
+		}
+		if fd.Boost != 1 {
+			m.SetBoost(fd.Boost)
+		}
+		ms = append(ms, m)
 	}
-	e := bleve.NewMatchQuery(q)
-	e.SetField(exactField)
-	e.Analyzer = exactAnalyzer
-	e.SetBoost(boost)
-	return bleve.NewDisjunctionQuery(m, e)
+	if len(ms) == 1 {
+		return ms[0]
+	}
+	return bleve.NewDisjunctionQuery(ms...)
 }
 
 // ranks returns, for each question, the 1-based rank of its relevant
@@ -210,13 +225,7 @@ func Query(q, field, analyzer, exactField, exactAnalyzer string, boost float64) 
 func ranks(ctx context.Context, idx bleve.Index, s scheme, qs []question, relevant func(question) string) ([]int, error) {
 	out := make([]int, len(qs))
 	for i, q := range qs {
-		var qq query.Query
-		if s.Exact != "" {
-			qq = Query(q.Text, "text", s.Analyzer, "text_exact", s.Exact, s.Boost)
-		} else {
-			qq = Query(q.Text, "text", s.Analyzer, "", "", 0)
-		}
-		req := bleve.NewSearchRequestOptions(qq, 10, 0, false)
+		req := bleve.NewSearchRequestOptions(Query(q.Text, s.Fields), 10, 0, false)
 		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("analysiseval: search %s: %w", q.ID, err)
