@@ -27,6 +27,7 @@ const (
 	FieldEntityPrefix = "entities_"      // + type: ids by type, for facets
 	FieldMentioned    = "mentioned_days" // every day a date mention covers
 	FieldSpeakers     = "speakers"       // ids (or normalized names) of claim speakers
+	FieldCluster      = "cluster"        // story cluster: reprints of one story share it
 	docType           = "article"
 	claimType         = "claim"
 
@@ -99,8 +100,17 @@ func NewMapping() mapping.IndexMapping {
 	for _, name := range keywords {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.IncludeInAll = false
-		fm.Store = false // shown from the stored article, not the index
+		fm.Store = name == FieldSource // shown from the stored article, not the index
 		fm.IncludeTermVectors = false
+		doc.AddFieldMappingsAt(name, fm)
+	}
+	// The cluster, source and URL are stored so that one query lists the
+	// other outlets of every story on a page of results.
+	for _, name := range []string{FieldCluster, FieldURL} {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.Index = name == FieldCluster
 		doc.AddFieldMappingsAt(name, fm)
 	}
 	for _, name := range []string{FieldPublished, FieldMentioned} {
@@ -130,6 +140,8 @@ func toIndexDoc(a document.Article) indexDoc {
 		FieldSource:       a.Source,
 		FieldPublished:    a.Published.UTC(),
 		FieldPublishedDay: a.Published.UTC().Format(time.DateOnly),
+		FieldCluster:      ClusterOf(a),
+		FieldURL:          a.URL,
 	}
 	lang := a.Lang
 	if _, ok := TextFields[lang]; !ok {
@@ -159,6 +171,15 @@ func toIndexDoc(a document.Article) indexDoc {
 	}
 	d[FieldSpeakers] = speakers
 	return d
+}
+
+// ClusterOf is the story an article belongs to: its cluster, or itself
+// until clustering says otherwise.
+func ClusterOf(a document.Article) string {
+	if a.ClusterID != "" {
+		return a.ClusterID
+	}
+	return a.ID
 }
 
 // SpeakerKey is how a claim's speaker is indexed: its entity id, or for an

@@ -64,6 +64,9 @@ type Query struct {
 	// NoExpand turns off matching query words that are entity aliases
 	// against the entities mentioned in other scripts (expand=none).
 	NoExpand bool
+	// NoCollapse lists every reprint of a story as its own hit
+	// (collapse=false); by default a story is one hit.
+	NoCollapse bool
 }
 
 // Result is a page of hits with facets over all matches.
@@ -87,6 +90,20 @@ type Hit struct {
 	Entities       []HitEntity `json:"entities"`
 	MentionedDates []string    `json:"mentioned_dates"`
 	Claims         []HitClaim  `json:"claims"`
+	Cluster        HitCluster  `json:"cluster"`
+	AlsoReportedBy []Report    `json:"also_reported_by"`
+}
+
+// HitCluster is the story a hit belongs to.
+type HitCluster struct {
+	ID   string `json:"id"`
+	Size int    `json:"size"`
+}
+
+// Report is another outlet's copy of a story.
+type Report struct {
+	Source string `json:"source"`
+	URL    string `json:"url"`
 }
 
 // HitEntity names an entity mentioned by a hit.
@@ -266,18 +283,44 @@ func (s *Service) Request(q Query) (*bleve.SearchRequest, error) {
 	return req, nil
 }
 
-// Search runs q.
+// Search runs q. Reprints of one story collapse into its best-ranked hit
+// unless q.NoCollapse: the page is cut from a window of ranked hits wide
+// enough to fill it after collapsing.
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
+	if err := q.Validate(); err != nil { // fills the defaults used below
+		return nil, err
+	}
 	req, err := s.Request(q)
 	if err != nil {
 		return nil, err
+	}
+	if !q.NoCollapse {
+		req.From, req.Size = 0, min(q.Page*q.Size*collapseWindow, MaxDepth)
+		req.Fields = []string{indexer.FieldCluster}
 	}
 	res, err := s.store.Index().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchErr(err)
 	}
+	hits := res.Hits
+	if !q.NoCollapse {
+		seen := map[string]bool{}
+		var kept bsearch.DocumentMatchCollection
+		for _, h := range hits {
+			c, _ := h.Fields[indexer.FieldCluster].(string)
+			if c == "" {
+				c = h.ID
+			}
+			if !seen[c] {
+				seen[c] = true
+				kept = append(kept, h)
+			}
+		}
+		from := min((q.Page-1)*q.Size, len(kept))
+		hits = kept[from:min(from+q.Size, len(kept))]
+	}
 	out := &Result{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}}
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		a, found, err := s.store.Article(h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -286,6 +329,9 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 			continue // indexed but not yet stored: its batch is being committed
 		}
 		out.Hits = append(out.Hits, toHit(a, snippet(h.Fragments, a), h.Score))
+	}
+	if err := s.addReports(ctx, out.Hits); err != nil {
+		return nil, err
 	}
 	out.Facets = Facets{
 		Entities:       map[string][]Count{},
@@ -303,6 +349,51 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	return out, nil
 }
 
+// collapseWindow is how many ranked hits per result are read to fill a
+// page after collapsing reprints.
+const collapseWindow = 3
+
+// maxReports bounds the other outlets listed for the stories of one page.
+const maxReports = 500
+
+// addReports fills each hit's cluster size and the other outlets that
+// carried its story, with one query for the whole page.
+func (s *Service) addReports(ctx context.Context, hits []Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	var ids []string
+	for _, h := range hits {
+		ids = append(ids, h.Cluster.ID)
+	}
+	req := bleve.NewSearchRequestOptions(anyTerm(indexer.FieldCluster, ids), maxReports, 0, false)
+	req.Fields = []string{indexer.FieldCluster, indexer.FieldSource, indexer.FieldURL}
+	req.SortBy([]string{indexer.FieldPublished, "_id"})
+	res, err := s.store.Index().SearchInContext(ctx, req)
+	if err != nil {
+		return searchErr(err)
+	}
+	members := map[string][]*bsearch.DocumentMatch{}
+	for _, m := range res.Hits {
+		c, _ := m.Fields[indexer.FieldCluster].(string)
+		members[c] = append(members[c], m)
+	}
+	for i := range hits {
+		h := &hits[i]
+		ms := members[h.Cluster.ID]
+		h.Cluster.Size = max(len(ms), 1)
+		for _, m := range ms {
+			if m.ID == h.ID {
+				continue
+			}
+			src, _ := m.Fields[indexer.FieldSource].(string)
+			u, _ := m.Fields[indexer.FieldURL].(string)
+			h.AlsoReportedBy = append(h.AlsoReportedBy, Report{Source: src, URL: u})
+		}
+	}
+	return nil
+}
+
 // maxHitClaims bounds the claims listed with a hit; /api/claims has all.
 const maxHitClaims = 5
 
@@ -311,6 +402,7 @@ func toHit(a document.Article, snippet string, score float64) Hit {
 		ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang,
 		Published: a.Published, Snippet: snippet, Score: score,
 		Entities: []HitEntity{}, MentionedDates: []string{}, Claims: []HitClaim{},
+		Cluster: HitCluster{ID: indexer.ClusterOf(a), Size: 1}, AlsoReportedBy: []Report{},
 	}
 	for _, e := range a.Entities {
 		h.Entities = append(h.Entities, HitEntity{ID: e.ID, Name: e.Name, Type: e.Type})

@@ -176,6 +176,13 @@ func ParseQuery(v url.Values) (search.Query, error) {
 	}
 	q := search.Query{Text: v.Get("q"), Lang: v.Get("lang"), Source: v.Get("source"), Sort: v.Get("sort"),
 		Entities: nonEmpty(v["entity"]), Speaker: v.Get("speaker")}
+	switch v.Get("collapse") {
+	case "", "true", "1":
+	case "false", "0":
+		q.NoCollapse = true
+	default:
+		return q, bad("collapse %q: want true or false", v.Get("collapse"))
+	}
 	switch v.Get("expand") {
 	case "", "entities":
 	case "none":
