@@ -40,16 +40,20 @@ const (
 
 // Delivery is one alert to one webhook target, with every attempt.
 type Delivery struct {
-	ID             string          `json:"id"` // the webhook-id header
-	SubscriptionID string          `json:"subscription_id"`
-	AlertID        string          `json:"alert_id"`
-	URL            string          `json:"url"`
-	SecretEnv      string          `json:"secret_env"`
-	Status         string          `json:"status"`
-	Created        time.Time       `json:"created"`
-	NextAttempt    time.Time       `json:"next_attempt,omitzero"`
-	Attempts       []Attempt       `json:"attempts"`
-	Body           json.RawMessage `json:"body"`
+	ID             string    `json:"id"` // the webhook-id header
+	SubscriptionID string    `json:"subscription_id"`
+	AlertID        string    `json:"alert_id"`
+	URL            string    `json:"url"`
+	SecretEnv      string    `json:"secret_env"`
+	Status         string    `json:"status"`
+	Created        time.Time `json:"created"`
+	NextAttempt    time.Time `json:"next_attempt,omitzero"`
+	Attempts       []Attempt `json:"attempts"`
+	// AlertKey locates the alert whose stored payload is the body: one
+	// copy, the same bytes on every attempt.
+	AlertKey string `json:"alert_key"`
+	// Body is filled from the alert when the delivery is sent.
+	Body json.RawMessage `json:"-"`
 }
 
 // Attempt is one try at sending a delivery.
@@ -130,6 +134,11 @@ func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 				return err
 			}
 			if !d.NextAttempt.After(now) {
+				var st storedAlert
+				if err := json.Unmarshal(tx.Bucket(bucketAlerts).Get([]byte(d.AlertKey)), &st); err != nil {
+					return fmt.Errorf("delivery %s: alert %q: %w", d.ID, d.AlertKey, err)
+				}
+				d.Body = st.Body
 				due = append(due, d)
 			} else if next.IsZero() || d.NextAttempt.Before(next) {
 				next = d.NextAttempt

@@ -118,8 +118,9 @@ func TestReceiverDownAnHour(t *testing.T) {
 			t.Errorf("%s: attempts %+v", d.ID, d.Attempts)
 		}
 		var p Payload
-		if err := json.Unmarshal(d.Body, &p); err != nil || p.Type != PayloadType || p.Subscription.Name != "phase" || len(p.Story.Documents) == 0 {
-			t.Errorf("%s: payload %s (%v)", d.ID, d.Body, err)
+		if err := json.Unmarshal(bodyByID[d.ID], &p); err != nil || p.Type != PayloadType || p.Subscription.Name != "phase" ||
+			p.Subscription.ID != sub.ID || len(p.Story.Documents) == 0 || p.Story.ClusterID == "" {
+			t.Errorf("%s: payload %s (%v)", d.ID, bodyByID[d.ID], err)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -8,12 +9,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolt "go.etcd.io/bbolt"
 
@@ -22,8 +25,13 @@ import (
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
 
-// maxClaimsPerAlert keeps one webhook body small.
-const maxClaimsPerAlert = 20
+// Claims per alert: those that matched (claims-only, speaker) up to the
+// first limit; for other subscriptions the article's first few claims, as
+// context, so that a broad subscription does not carry every quote.
+const (
+	maxClaimsPerAlert = 20
+	contextClaims     = 3
+)
 
 // Alert is one story matched by one subscription: what the webhook body
 // and the Atom entry say.
@@ -123,6 +131,8 @@ type batchView struct {
 	byID    map[string]int
 	textIdx bleve.Index // articles (main index or in-memory batch index)
 	claims  bleve.Index // claim texts of the batch, in memory; nil if unneeded
+	keys    [][]string  // story keys per doc, computed on first use
+	keysMu  sync.Mutex
 	// Terms of the batch's articles and claims per field, for the
 	// prefilter; nil means unknown (search everything).
 	textTerms, claimTerms termSet
@@ -235,7 +245,9 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 // under claimKey ids) with the main index's mapping, so text analysis is
 // the same as the main index's.
 func (s *Service) memIndex(ctx context.Context, docs []document.Article, claims []document.Claim) (bleve.Index, error) {
-	idx, err := bleve.NewMemOnly(s.mapping)
+	// Scorch in memory (path "") builds one segment per batch, several
+	// times faster than NewMemOnly's row store.
+	idx, err := bleve.NewUsing("", s.mapping, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("alert: memory index: %w", err)
 	}
@@ -389,6 +401,9 @@ func (s *Service) match(ctx context.Context, v *batchView, c *compiled) ([]hit, 
 	for _, i := range cand {
 		var claims []document.Claim
 		for _, cl := range v.docs[i].Claims {
+			if c.speakers == nil && len(claims) >= contextClaims {
+				break
+			}
 			if c.speakers == nil || c.speakers[cl.SpeakerID] {
 				claims = append(claims, cl)
 			}
@@ -495,6 +510,19 @@ func hasSpeaker(a document.Article, speakers map[string]bool) bool {
 	return false
 }
 
+// storyKeys returns the story keys of doc i, folding its text once per batch.
+func (v *batchView) storyKeys(i int) []string {
+	v.keysMu.Lock()
+	defer v.keysMu.Unlock()
+	if v.keys == nil {
+		v.keys = make([][]string, len(v.docs))
+	}
+	if v.keys[i] == nil {
+		v.keys[i] = storyKeys(v.docs[i])
+	}
+	return v.keys[i]
+}
+
 // storyKeys are the keys under which an article's story is remembered per
 // subscription: its id (re-ingests and updates), its cluster when known,
 // else its normalized body and title (reprints of one wire story). The
@@ -565,6 +593,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 			}
 		}
 		seen := tx.Bucket(bucketSeen)
+		ws := writeSet{}
 		for si, hs := range hits {
 			if len(hs) == 0 {
 				continue
@@ -578,23 +607,35 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 			} else {
 				sub = cur
 			}
+			// Seen keys written by this batch, which the deferred writes
+			// have not put in the bucket yet.
+			fresh := map[string][]byte{}
+			getSeen := func(k string) []byte {
+				if v, ok := fresh[k]; ok {
+					return v
+				}
+				return seen.Get(subKey(sub.ID, k))
+			}
+			putSeen := func(k string, v []byte) {
+				fresh[k] = v
+				ws.put(bucketSeen, subKey(sub.ID, k), v)
+			}
 			var stories []*Alert
 			group := map[string]*Alert{}
+			storyKeys := map[*Alert][]string{}
 			for _, h := range hs {
 				a := v.docs[h.doc]
-				keys := storyKeys(a)
+				keys := v.storyKeys(h.doc)
 				var old []byte
 				for _, k := range keys {
-					if old = seen.Get(subKey(sub.ID, k)); old != nil {
+					if old = getSeen(k); old != nil {
 						break
 					}
 				}
 				if old != nil {
 					// Already alerted: remember this version's keys too.
 					for _, k := range keys {
-						if err := seen.Put(subKey(sub.ID, k), old); err != nil {
-							return err
-						}
+						putSeen(k, old)
 					}
 					continue
 				}
@@ -616,7 +657,10 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 					stories = append(stories, al)
 				}
 				for _, k := range keys {
-					group[k] = al
+					if group[k] == nil {
+						group[k] = al
+						storyKeys[al] = append(storyKeys[al], k)
+					}
 				}
 				al.Story.Documents = append(al.Story.Documents, StoryDoc{
 					ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang, Published: a.Published,
@@ -628,20 +672,16 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				}
 			}
 			for _, al := range stories {
-				for k, g := range group {
-					if g == al {
-						if err := seen.Put(subKey(sub.ID, k), []byte(al.ID)); err != nil {
-							return err
-						}
-					}
+				for _, k := range storyKeys[al] {
+					putSeen(k, []byte(al.ID))
 				}
-				if err := s.putAlert(tx, sub, al, now); err != nil {
+				if err := s.putAlert(tx, ws, sub, al, now); err != nil {
 					return err
 				}
 				made++
 			}
 		}
-		return nil
+		return ws.apply(tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("alert: record matches: %w", err)
@@ -655,25 +695,24 @@ func alertID(subID, key string) string {
 }
 
 // putAlert stores the alert and one pending delivery per live webhook.
-func (s *Service) putAlert(tx *bolt.Tx, sub Subscription, al *Alert, now time.Time) error {
-	ab := tx.Bucket(bucketAlerts)
-	seq, err := ab.NextSequence()
+// The payload is marshalled once: the stored alert holds it as its body.
+func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, al *Alert, now time.Time) error {
+	seq, err := tx.Bucket(bucketAlerts).NextSequence()
 	if err != nil {
 		return err
 	}
 	var k [8]byte
 	binary.BigEndian.PutUint64(k[:], seq)
-	data, err := json.Marshal(al)
-	if err != nil {
-		return err
-	}
-	if err := ab.Put(subKey(sub.ID, hex.EncodeToString(k[:])), data); err != nil {
-		return err
-	}
 	body, err := json.Marshal(payloadOf(sub, al))
 	if err != nil {
 		return err
 	}
+	data, err := json.Marshal(storedAlert{ID: al.ID, Created: al.Created, Body: body})
+	if err != nil {
+		return err
+	}
+	alertKey := subKey(sub.ID, hex.EncodeToString(k[:]))
+	ws.put(bucketAlerts, alertKey, data)
 	for i, w := range sub.Webhooks {
 		if w.Disabled {
 			continue
@@ -684,10 +723,55 @@ func (s *Service) putAlert(tx *bolt.Tx, sub Subscription, al *Alert, now time.Ti
 		}
 		d := Delivery{
 			ID: id, SubscriptionID: sub.ID, AlertID: al.ID, URL: w.URL, SecretEnv: w.SecretEnv,
-			Status: StatusPending, Created: now, NextAttempt: now, Body: body,
+			Status: StatusPending, Created: now, NextAttempt: now, AlertKey: string(alertKey),
 		}
-		if err := putDelivery(tx, &d); err != nil {
+		data, err := json.Marshal(&d)
+		if err != nil {
 			return err
+		}
+		key := subKey(d.SubscriptionID, d.ID)
+		ws.put(bucketDeliveries, key, data)
+		ws.put(bucketOutbox, []byte(d.ID), key)
+	}
+	return nil
+}
+
+// storedAlert is an Alert as kept in bbolt: its webhook payload and the
+// fields the payload lacks.
+type storedAlert struct {
+	ID      string          `json:"id"`
+	Created time.Time       `json:"created"`
+	Body    json.RawMessage `json:"body"`
+}
+
+func (st storedAlert) alert() (Alert, error) {
+	var p Payload
+	if err := json.Unmarshal(st.Body, &p); err != nil {
+		return Alert{}, err
+	}
+	return Alert{ID: st.ID, SubscriptionID: p.Subscription.ID, SubscriptionName: p.Subscription.Name,
+		Created: st.Created, Story: p.Story, Claims: p.Claims}, nil
+}
+
+// writeSet defers a transaction's puts and applies them sorted by key:
+// bbolt inserts into a node by copying its tail, so thousands of random
+// inserts into one transaction cost quadratic time, sorted ones linear.
+type writeSet map[string][]kv
+
+type kv struct{ k, v []byte }
+
+func (w writeSet) put(bucket, k, v []byte) {
+	w[string(bucket)] = append(w[string(bucket)], kv{k, v})
+}
+
+func (w writeSet) apply(tx *bolt.Tx) error {
+	for name, kvs := range w {
+		sort.SliceStable(kvs, func(i, j int) bool { return bytes.Compare(kvs[i].k, kvs[j].k) < 0 })
+		b := tx.Bucket([]byte(name))
+		for _, e := range kvs {
+			if err := b.Put(e.k, e.v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -301,8 +301,12 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Alert,
 			k, v = c.Prev()
 		}
 		for ; k != nil && bytes.HasPrefix(k, p) && len(out) < limit; k, v = c.Prev() {
-			var a Alert
-			if err := json.Unmarshal(v, &a); err != nil {
+			var st storedAlert
+			if err := json.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			a, err := st.alert()
+			if err != nil {
 				return err
 			}
 			out = append(out, a)
