@@ -37,6 +37,12 @@ type Enricher interface {
 	Enrich(a *document.Article)
 }
 
+// Clusterer assigns an article to a story: reprints of one story share a
+// cluster id.
+type Clusterer interface {
+	Assign(a *document.Article) (string, error)
+}
+
 // Outcome says what Put did.
 type Outcome int
 
@@ -63,6 +69,9 @@ type Options struct {
 	// every article again at Reindex (so a gazetteer change applies to
 	// what is already stored).
 	Enricher Enricher
+	// Clusterer, when set, puts every new or changed article in a story
+	// cluster; reindex keeps the stored clusters.
+	Clusterer Clusterer
 }
 
 // Indexer owns the data directory: the bbolt store and the bleve index.
@@ -176,8 +185,8 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 			return Unchanged, nil
 		}
 		ix.mu.Unlock()
-		if ix.opts.Enricher != nil {
-			ix.opts.Enricher.Enrich(&a)
+		if err := ix.understand(&a); err != nil {
+			return 0, err
 		}
 		ix.mu.Lock()
 		ix.pending[i] = a
@@ -197,8 +206,8 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 		}
 		out = Updated
 	}
-	if ix.opts.Enricher != nil {
-		ix.opts.Enricher.Enrich(&a)
+	if err := ix.understand(&a); err != nil {
+		return 0, err
 	}
 
 	ix.mu.Lock()
@@ -212,6 +221,21 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 		}
 	}
 	return out, nil
+}
+
+// understand enriches a new or changed article and finds its story.
+func (ix *Indexer) understand(a *document.Article) error {
+	if ix.opts.Enricher != nil {
+		ix.opts.Enricher.Enrich(a)
+	}
+	if ix.opts.Clusterer != nil {
+		id, err := ix.opts.Clusterer.Assign(a)
+		if err != nil {
+			return fmt.Errorf("indexer: cluster %s: %w", a.URL, err)
+		}
+		a.ClusterID = id
+	}
+	return nil
 }
 
 // Flush commits the pending batch: bleve first, then the store, then OnBatch.
