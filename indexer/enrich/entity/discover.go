@@ -256,7 +256,7 @@ func arNameOK(t token, covered int8, buf []string) bool {
 		}
 	}
 	if r, n := utf8.DecodeRuneInString(w); r == 'ب' || r == 'ل' || r == 'و' || r == 'ف' || r == 'ك' {
-		if rest := w[n:]; arStop[rest] || (r == 'ب' || r == 'ل') && runeCount(rest) < 3 {
+		if rest := w[n:]; arStop[rest] || runeCount(rest) < 2 {
 			return false
 		}
 	}
