@@ -121,6 +121,7 @@ func (s *Service) Run(ctx context.Context) error {
 func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 	now := s.opts.Now()
 	var due []Delivery
+	var orphans []string
 	var next time.Time
 	err := s.db.View(func(tx *bolt.Tx) error {
 		dels := tx.Bucket(bucketDeliveries)
@@ -135,8 +136,12 @@ func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 			}
 			if !d.NextAttempt.After(now) {
 				var st storedAlert
-				if err := json.Unmarshal(tx.Bucket(bucketAlerts).Get([]byte(d.AlertKey)), &st); err != nil {
-					return fmt.Errorf("delivery %s: alert %q: %w", d.ID, d.AlertKey, err)
+				raw := tx.Bucket(bucketAlerts).Get([]byte(d.AlertKey))
+				if raw == nil || json.Unmarshal(raw, &st) != nil {
+					// Cannot be sent; one bad record must not stop the outbox.
+					s.logger.Error("delivery without a readable alert; dropped", "delivery", d.ID)
+					orphans = append(orphans, d.ID)
+					return nil
 				}
 				d.Body = st.Body
 				due = append(due, d)
@@ -148,6 +153,18 @@ func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("alert: read outbox: %w", err)
+	}
+	if len(orphans) > 0 {
+		if err := s.db.Update(func(tx *bolt.Tx) error {
+			for _, id := range orphans {
+				if err := tx.Bucket(bucketOutbox).Delete([]byte(id)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return time.Time{}, fmt.Errorf("alert: drop orphans: %w", err)
+		}
 	}
 	gone := map[string]bool{} // target URLs that answered 410 in this pass
 	for i := range due {
