@@ -41,6 +41,8 @@ func TestAPI(t *testing.T) {
 		{"speaker type", `{"name": "x", "speaker": 3}`, "speaker"},
 		{"claims only without selection", `{"name": "x", "entities": ["qatar"], "claims_only": true}`, "claims_only"},
 		{"two values", `{"name": "x", "query": "a"} {}`, "more than one"},
+		{"search-only syntax", `{"name": "x", "query": "title:غزة"}`, "/api/search only"},
+		{"fuzzy", `{"name": "x", "query": "Kalin~1"}`, "/api/search only"},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {

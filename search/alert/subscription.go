@@ -113,6 +113,11 @@ func invalid(field, format string, args ...any) error {
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
 
+// searchOnlySyntax spots the query-string extensions of /api/search that
+// subscriptions do not evaluate, so they fail loudly instead of matching
+// literally.
+var searchOnlySyntax = regexp.MustCompile(`^(title|body):|~\d*$|\*$|^/.*/$|\^[0-9.]+$`)
+
 // Validate checks a subscription as Create and Sync would and returns it
 // normalized (Webhook folded into Webhooks, entity aliases resolved), so
 // that `mirsad check` can report config errors without writing anything.
@@ -160,6 +165,9 @@ func (s *Service) normalize(sub *Subscription) error {
 		for _, c := range parseText(sub.Query) {
 			if !c.exclude {
 				pos++
+			}
+			if !c.phrase && searchOnlySyntax.MatchString(c.text) {
+				return invalid("query", "%q: subscriptions take words, \"phrases\" and -exclusions; field:, fuzzy~, prefix*, /regexp/ and ^boost are /api/search only", c.text)
 			}
 		}
 		if pos == 0 {
