@@ -10,9 +10,12 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/mirsad-observatory/mirsad/crawler/pubdate"
 )
 
 // Selectors are per-site CSS selectors; "sel@attr" takes an attribute of
@@ -35,6 +38,7 @@ type Page struct {
 	CanonicalURL string
 	Lang         string // the page's declared lang attribute, if any
 	Methods      map[string]string
+	Warnings     []string // e.g. a date with an unknown zone abbreviation
 }
 
 // ErrNoBody is wrapped by Extract when no article text is found.
@@ -68,14 +72,19 @@ func Extract(data []byte, pageURL string, sel *Selectors) (*Page, error) {
 	}
 	p.Published = first(p.Methods, "published",
 		try{"selector", func() string { return pick(doc, sel.Published) }},
-		try{"json-ld", func() string { return ld["datePublished"] }},
-		try{"article:published_time", func() string { return meta(doc, "article:published_time") }},
-		try{"time-element", func() string { return attr(doc.Find("time[datetime]").First(), "datetime") }},
 	)
-	p.Updated = first(p.Methods, "updated",
-		try{"json-ld", func() string { return ld["dateModified"] }},
-		try{"article:modified_time", func() string { return meta(doc, "article:modified_time") }},
-	)
+	// Everything else about dates (JSON-LD, meta tags, <time>, visible
+	// Arabic or English date lines, zones, rejected future dates) is
+	// pubdate's, in its order of trust.
+	if pd, err := pubdate.Extract(data, pubdate.Options{}); err == nil && pd.Method != pubdate.MethodFetchTime {
+		if p.Published == "" {
+			p.Published, p.Methods["published"] = pd.Published.Format(time.RFC3339), pd.Method
+		}
+		if !pd.Updated.IsZero() {
+			p.Updated, p.Methods["updated"] = pd.Updated.Format(time.RFC3339), pd.Method
+		}
+		p.Warnings = append(p.Warnings, pd.Warnings...)
+	}
 	p.Author = first(p.Methods, "author",
 		try{"selector", func() string { return pick(doc, sel.Author) }},
 		try{"json-ld", func() string { return ld["author"] }},

@@ -74,6 +74,18 @@ func TestExtract(t *testing.T) {
 			t.Errorf("body %q", p.Body)
 		}
 	})
+	t.Run("visible Arabic date line only", func(t *testing.T) {
+		html := `<html lang="ar"><body><article><h1>عنوان</h1><div class="date">الثلاثاء ١٤ أكتوبر ٢٠٢٥ - ٠٩:٣٠ ص</div>
+<div class="body"><p>اجتمع الوسطاء في القاهرة لبحث المرحلة الثانية من الاتفاق، وقال مصدر مطلع إن الاجتماع كان إيجابياً.</p>
+<p>وأضاف المصدر أن جولة جديدة ستعقد الأسبوع المقبل بمشاركة وفود من قطر وتركيا والولايات المتحدة.</p></div></article></body></html>`
+		p, err := Extract([]byte(html), "http://x.example/a", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(p.Published, "2025-10-14T09:30:00") || p.Methods["published"] != "visible-text" {
+			t.Errorf("published %q via %s", p.Published, p.Methods["published"])
+		}
+	})
 	t.Run("no body", func(t *testing.T) {
 		_, err := Extract([]byte(`<html><body><nav><a href="/">Home</a></nav><div class="player"></div></body></html>`), "http://x.example/v", nil)
 		if !errors.Is(err, ErrNoBody) || !strings.Contains(err.Error(), "http://x.example/v") {
