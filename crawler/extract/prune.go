@@ -15,7 +15,10 @@ var (
 	// alwaysOut containers are removed whatever their text looks like.
 	alwaysOutRe = regexp.MustCompile(`(?i)(^|[-_ ])(comments?|comment-?list|user-?comments|ta3liqat|advert\w*|ads?|ad-?slot|adsbygoogle|dfp(-ad)?|div-gpt-ad\w*|newsletter|subscribe|outbrain|taboola|ticker(-wrap)?|breaking-?ticker|urgent-?strip|news-?bar|akhbar-?ajel|marquee)($|[-_ ])`)
 	// linkyOut containers are removed when most of their text is links.
-	linkyOutRe = regexp.MustCompile(`(?i)(related|read-?(also|more)|more-?(news|stories|articles)|similar|rel-?articles|mawadi|most-?(read|viewed|popular)|popular|trending|share|sharing|social|tags|keywords|latest|teasers?|cards?|recommend|sidebar|widget|side-?bar|aside|more)`)
+	linkyOutRe = regexp.MustCompile(`(?i)(related|read-?(also|more)|more-?(news|stories|articles)|similar|rel-?articles|mawadi|most-?(read|viewed|popular)|popular|trending|share|sharing|social|tags|keywords|latest|teasers?|cards?|recommend|sidebar|side-?bar|aside|more)`)
+	// contentRe names the article container itself; such elements are kept
+	// even when a modifier says "read-more" or "comments".
+	contentRe = regexp.MustCompile(`(?i)(entry-?content|article-?(body|content|text)|post-?(body|content|text)|story-?(body|content|text)|main-?content|news-?(body|text|content|details)|field-?item|wysiwyg)`)
 )
 
 // pruneBoilerplate removes, in place, containers that are never article
@@ -98,6 +101,9 @@ func shouldPrune(n *html.Node, total int) bool {
 	names := attr(n, "class") + " " + attr(n, "id")
 	isList := n.DataAtom == atom.Ul || n.DataAtom == atom.Ol
 	if strings.TrimSpace(names) == "" && !isList {
+		return false
+	}
+	if contentRe.MatchString(names) {
 		return false
 	}
 	always := alwaysOutRe.MatchString(names)
