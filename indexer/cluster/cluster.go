@@ -1,0 +1,548 @@
+// Package cluster groups near-duplicate articles, one wire story reprinted
+// or lightly rewritten by several outlets, into one cluster. Each article
+// is reduced to word shingles over normalized text, a MinHash signature and
+// LSH bands; candidates found through the bands are verified by estimated
+// Jaccard similarity. State lives in the caller's bbolt file (buckets
+// prefixed "cluster_") and is rebuilt in memory at start.
+package cluster
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mirsad-observatory/mirsad/indexer/arabic"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// Defaults, chosen by measurement on a labelled sample of ANT Arabic news
+// pairs (see docs/bench/clustering.md).
+const (
+	DefaultThreshold     = 0.20
+	DefaultLeadThreshold = 0.05
+	DefaultLeadWords     = 80
+	DefaultMaxGap        = 24 * time.Hour
+	DefaultShingle       = 3
+	DefaultHashes        = 128
+	DefaultBands         = 64
+)
+
+// docsBucket maps a document id to its stored record.
+var docsBucket = []byte("cluster_docs")
+
+// Options configure a Clusterer.
+type Options struct {
+	// DB is the data directory's bbolt file. Required.
+	DB *bolt.DB
+	// Threshold is the estimated Jaccard similarity of shingle sets at or
+	// above which two articles are one story (default DefaultThreshold).
+	Threshold float64
+	// Shingle is the number of words per shingle (default DefaultShingle).
+	Shingle int
+	// Hashes is the MinHash signature length (default DefaultHashes).
+	Hashes int
+	// Bands is the number of LSH bands; it must divide Hashes
+	// (default DefaultBands).
+	Bands int
+	// LeadThreshold is the Jaccard similarity of the shingles of the first
+	// LeadWords words that a pair must also reach (default
+	// DefaultLeadThreshold; negative disables). Outlets append
+	// related-story blocks and follow-ups carry earlier reports as
+	// background; both share much text but not the lead.
+	LeadThreshold float64
+	// LeadWords is the length of the lead in words (default
+	// DefaultLeadWords).
+	LeadWords int
+	// MaxGap is the largest difference in publication time between two
+	// members of a pair (default DefaultMaxGap; negative disables). Reprints
+	// of one wire story appear within hours; the same boilerplate weeks
+	// apart is another event. Undated articles are not held to it.
+	MaxGap time.Duration
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Clusterer assigns articles to clusters. It is safe for concurrent use.
+type Clusterer struct {
+	opts   Options
+	hasher hasher
+	rows   int
+	log    *slog.Logger
+
+	mu       sync.RWMutex
+	docs     map[string]*record
+	bands    []map[uint64][]string
+	clusters map[string][]string // cluster id -> member ids
+}
+
+// record is what the Clusterer knows of one article.
+type record struct {
+	Cluster   string
+	Lang      string
+	Published time.Time
+	Sig       []uint32
+	Lead      []uint32 // sorted distinct 32-bit hashes of the lead's shingles
+}
+
+// New opens the clusterer's buckets in opts.DB and rebuilds the in-memory
+// LSH tables from the stored signatures.
+func New(opts Options) (*Clusterer, error) {
+	if opts.DB == nil {
+		return nil, errors.New("cluster: Options.DB is required")
+	}
+	if opts.Threshold == 0 {
+		opts.Threshold = DefaultThreshold
+	}
+	if opts.LeadThreshold == 0 {
+		opts.LeadThreshold = DefaultLeadThreshold
+	}
+	if opts.LeadWords == 0 {
+		opts.LeadWords = DefaultLeadWords
+	}
+	if opts.MaxGap == 0 {
+		opts.MaxGap = DefaultMaxGap
+	}
+	if opts.Shingle == 0 {
+		opts.Shingle = DefaultShingle
+	}
+	if opts.Hashes == 0 {
+		opts.Hashes = DefaultHashes
+	}
+	if opts.Bands == 0 {
+		opts.Bands = DefaultBands
+	}
+	switch {
+	case opts.Threshold < 0 || opts.Threshold > 1:
+		return nil, fmt.Errorf("cluster: threshold %v outside [0,1]", opts.Threshold)
+	case opts.Shingle < 1:
+		return nil, fmt.Errorf("cluster: shingle size %d < 1", opts.Shingle)
+	case opts.Hashes < 1 || opts.Bands < 1 || opts.Hashes%opts.Bands != 0:
+		return nil, fmt.Errorf("cluster: %d bands do not divide %d hashes", opts.Bands, opts.Hashes)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	c := &Clusterer{
+		opts:     opts,
+		hasher:   newHasher(opts.Hashes),
+		rows:     opts.Hashes / opts.Bands,
+		log:      opts.Logger.With("component", "cluster"),
+		docs:     map[string]*record{},
+		bands:    make([]map[uint64][]string, opts.Bands),
+		clusters: map[string][]string{},
+	}
+	for i := range c.bands {
+		c.bands[i] = map[uint64][]string{}
+	}
+	err := opts.DB.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(docsBucket)
+		if err != nil {
+			return err
+		}
+		return b.ForEach(func(k, v []byte) error {
+			r, err := decodeRecord(v)
+			if err != nil {
+				return fmt.Errorf("record %s: %w", k, err)
+			}
+			if len(r.Sig) != 0 && len(r.Sig) != opts.Hashes {
+				// Stored with another signature length: unusable for
+				// lookup, but the cluster membership still stands.
+				r.Sig = nil
+			}
+			c.add(string(k), r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster: load: %w", err)
+	}
+	c.log.Debug("cluster state loaded", "docs", len(c.docs), "clusters", len(c.clusters))
+	return c, nil
+}
+
+// Text returns the text an article is compared by: its body, or its title
+// when the body is empty. Headlines are left out otherwise because
+// reprints often rewrite them.
+func Text(a *document.Article) string {
+	if strings.TrimSpace(a.Body) != "" {
+		return a.Body
+	}
+	return a.Title
+}
+
+// Signature returns the MinHash signature the Clusterer would use for a
+// text (nil when the text has no words).
+func (c *Clusterer) Signature(text string) []uint32 {
+	return c.hasher.signature(Shingles(Words(text), c.opts.Shingle))
+}
+
+// Features are what a pair of articles is judged by.
+type Features struct {
+	Similarity float64       // estimated Jaccard similarity of the whole texts
+	Lead       float64       // Jaccard similarity of the leads' shingles
+	Gap        time.Duration // difference in publication time, 0 if undated
+	SameLang   bool
+}
+
+// Compare returns the features of a pair, as Assign would see them.
+func (c *Clusterer) Compare(a, b *document.Article) Features {
+	ra, rb := c.prepare(a), c.prepare(b)
+	return c.features(ra, rb)
+}
+
+// Match reports whether a pair with these features is one story under the
+// Clusterer's thresholds.
+func (c *Clusterer) Match(f Features) bool {
+	if !f.SameLang || f.Similarity < c.opts.Threshold {
+		return false
+	}
+	if c.opts.MaxGap > 0 && f.Gap > c.opts.MaxGap {
+		return false
+	}
+	return c.opts.LeadThreshold < 0 || f.Lead >= c.opts.LeadThreshold
+}
+
+func (c *Clusterer) features(r, o *record) Features {
+	f := Features{
+		Similarity: Similarity(r.Sig, o.Sig),
+		Lead:       sortedJaccard(r.Lead, o.Lead),
+		SameLang:   r.Lang == o.Lang,
+	}
+	if !r.Published.IsZero() && !o.Published.IsZero() {
+		f.Gap = r.Published.Sub(o.Published).Abs()
+	}
+	return f
+}
+
+func (c *Clusterer) prepare(a *document.Article) *record {
+	text := Text(a)
+	lang := a.Lang
+	if lang == "" {
+		lang = arabic.Detect(text)
+	}
+	words := Words(text)
+	r := &record{Lang: lang, Published: a.Published, Sig: c.hasher.signature(Shingles(words, c.opts.Shingle))}
+	if len(words) > c.opts.LeadWords {
+		words = words[:c.opts.LeadWords]
+	}
+	lead := Shingles(words, c.opts.Shingle)
+	r.Lead = make([]uint32, len(lead))
+	for i, h := range lead {
+		r.Lead[i] = uint32(h >> 32)
+	}
+	slices.Sort(r.Lead)
+	r.Lead = slices.Compact(r.Lead)
+	return r
+}
+
+// sortedJaccard is the Jaccard similarity of two sorted distinct sets.
+func sortedJaccard(x, y []uint32) float64 {
+	if len(x) == 0 || len(y) == 0 {
+		return 0
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] == y[j]:
+			inter++
+			i++
+			j++
+		case x[i] < y[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(x)+len(y)-inter)
+}
+
+// Assign puts a into a cluster and returns the cluster id: the id of an
+// existing cluster whose member is similar enough, else a.ID. Assigning the
+// same id again returns its cluster unless the text changed, in which case
+// the article may move. Articles in different languages never cluster.
+func (c *Clusterer) Assign(a *document.Article) (string, error) {
+	ids, err := c.AssignBatch([]*document.Article{a})
+	if err != nil {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// AssignBatch is Assign for several articles with one bbolt transaction,
+// for callers that flush in batches. Articles of the batch may cluster with
+// each other.
+func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
+	type prepared struct {
+		id  string
+		rec *record
+	}
+	ps := make([]prepared, len(as))
+	for i, a := range as {
+		if a == nil || a.ID == "" {
+			return nil, errors.New("cluster: article without id")
+		}
+		ps[i] = prepared{a.ID, c.prepare(a)}
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, len(ps))
+	changed := make(map[string]*record, len(ps))
+	for i, p := range ps {
+		if old, ok := c.docs[p.id]; ok {
+			if old.Lang == p.rec.Lang && slices.Equal(old.Sig, p.rec.Sig) && slices.Equal(old.Lead, p.rec.Lead) {
+				if !old.Published.Equal(p.rec.Published) && !p.rec.Published.IsZero() {
+					old.Published = p.rec.Published
+					changed[p.id] = old
+				}
+				out[i] = old.Cluster
+				continue
+			}
+			c.remove(p.id, old)
+		}
+		p.rec.Cluster = c.best(p.rec)
+		if p.rec.Cluster == "" {
+			p.rec.Cluster = p.id
+			if _, taken := c.clusters[p.id]; taken {
+				// An edited article left the cluster named after it;
+				// the others keep that name, it takes a derived one.
+				p.rec.Cluster = fmt.Sprintf("%s-%08x", p.id, uint32(mix64(uint64(time.Now().UnixNano()))))
+			}
+		}
+		c.add(p.id, p.rec)
+		changed[p.id] = p.rec
+		out[i] = p.rec.Cluster
+	}
+	if len(changed) == 0 {
+		return out, nil
+	}
+	err := c.opts.DB.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(docsBucket)
+		for id, r := range changed {
+			if err := b.Put([]byte(id), encodeRecord(r)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster: store: %w", err)
+	}
+	return out, nil
+}
+
+// best returns the cluster of the most similar candidate at or above the
+// threshold, or "" when there is none. Called with c.mu held.
+func (c *Clusterer) best(r *record) string {
+	if len(r.Sig) == 0 {
+		return ""
+	}
+	var bestID string
+	bestSim := -1.0
+	seen := map[string]struct{}{}
+	for band := range c.bands {
+		for _, id := range c.bands[band][bandKey(band, r.Sig[band*c.rows:(band+1)*c.rows])] {
+			if _, dup := seen[id]; dup {
+				continue
+			}
+			seen[id] = struct{}{}
+			f := c.features(r, c.docs[id])
+			if !c.Match(f) {
+				continue
+			}
+			s := f.Similarity
+			if s > bestSim || s == bestSim && id < bestID {
+				bestID, bestSim = id, s
+			}
+		}
+	}
+	if bestID == "" {
+		return ""
+	}
+	return c.docs[bestID].Cluster
+}
+
+// add indexes a record in memory. Called with c.mu held (or before c is
+// shared).
+func (c *Clusterer) add(id string, r *record) {
+	c.docs[id] = r
+	c.clusters[r.Cluster] = append(c.clusters[r.Cluster], id)
+	if len(r.Sig) != len(c.hasher.a) {
+		return
+	}
+	for band := range c.bands {
+		k := bandKey(band, r.Sig[band*c.rows:(band+1)*c.rows])
+		c.bands[band][k] = append(c.bands[band][k], id)
+	}
+}
+
+// remove undoes add. Called with c.mu held.
+func (c *Clusterer) remove(id string, r *record) {
+	delete(c.docs, id)
+	if m := deleteID(c.clusters[r.Cluster], id); len(m) > 0 {
+		c.clusters[r.Cluster] = m
+	} else {
+		delete(c.clusters, r.Cluster)
+	}
+	if len(r.Sig) != len(c.hasher.a) {
+		return
+	}
+	for band := range c.bands {
+		k := bandKey(band, r.Sig[band*c.rows:(band+1)*c.rows])
+		if ids := deleteID(c.bands[band][k], id); len(ids) > 0 {
+			c.bands[band][k] = ids
+		} else {
+			delete(c.bands[band], k)
+		}
+	}
+}
+
+func deleteID(ids []string, id string) []string {
+	if i := slices.Index(ids, id); i >= 0 {
+		return slices.Delete(ids, i, i+1)
+	}
+	return ids
+}
+
+// Members returns the ids of a cluster's articles, earliest published
+// first (articles without a date last, ties by id); nil for an unknown id.
+func (c *Clusterer) Members(clusterID string) []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ids := slices.Clone(c.clusters[clusterID])
+	slices.SortFunc(ids, func(x, y string) int {
+		return c.compare(x, y)
+	})
+	return ids
+}
+
+// Origin returns the id of the first-published member of a cluster, or ""
+// for an unknown cluster.
+func (c *Clusterer) Origin(clusterID string) string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var origin string
+	for _, id := range c.clusters[clusterID] {
+		if origin == "" || c.compare(id, origin) < 0 {
+			origin = id
+		}
+	}
+	return origin
+}
+
+// ClusterOf returns the cluster of an assigned article.
+func (c *Clusterer) ClusterOf(docID string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	r, ok := c.docs[docID]
+	if !ok {
+		return "", false
+	}
+	return r.Cluster, true
+}
+
+// compare orders by publication time, undated last, then by id.
+func (c *Clusterer) compare(x, y string) int {
+	tx, ty := c.docs[x].Published, c.docs[y].Published
+	switch {
+	case tx.IsZero() != ty.IsZero():
+		if tx.IsZero() {
+			return 1
+		}
+		return -1
+	case !tx.Equal(ty):
+		return tx.Compare(ty)
+	}
+	return strings.Compare(x, y)
+}
+
+// Record layout: version byte, uvarint-prefixed cluster and lang,
+// varint unix nanoseconds (0 = no date), then the signature and the lead
+// hashes, each as a uvarint count of little-endian uint32s.
+const recordVersion = 1
+
+func encodeRecord(r *record) []byte {
+	b := make([]byte, 0, 32+len(r.Cluster)+4*len(r.Sig))
+	b = append(b, recordVersion)
+	b = binary.AppendUvarint(b, uint64(len(r.Cluster)))
+	b = append(b, r.Cluster...)
+	b = binary.AppendUvarint(b, uint64(len(r.Lang)))
+	b = append(b, r.Lang...)
+	var ns int64
+	if !r.Published.IsZero() {
+		ns = r.Published.UnixNano()
+	}
+	b = binary.AppendVarint(b, ns)
+	for _, xs := range [][]uint32{r.Sig, r.Lead} {
+		b = binary.AppendUvarint(b, uint64(len(xs)))
+		for _, v := range xs {
+			b = binary.LittleEndian.AppendUint32(b, v)
+		}
+	}
+	return b
+}
+
+func decodeRecord(b []byte) (*record, error) {
+	if len(b) == 0 || b[0] != recordVersion {
+		return nil, errors.New("unknown record version")
+	}
+	b = b[1:]
+	str := func() (string, error) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			return "", errors.New("truncated record")
+		}
+		s := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return s, nil
+	}
+	var r record
+	var err error
+	if r.Cluster, err = str(); err != nil {
+		return nil, err
+	}
+	if r.Lang, err = str(); err != nil {
+		return nil, err
+	}
+	ns, k := binary.Varint(b)
+	if k <= 0 {
+		return nil, errors.New("truncated record")
+	}
+	b = b[k:]
+	if ns != 0 {
+		r.Published = time.Unix(0, ns).UTC()
+	}
+	u32s := func() ([]uint32, error) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k)/4 < n {
+			return nil, errors.New("truncated record")
+		}
+		b = b[k:]
+		if n == 0 {
+			return nil, nil
+		}
+		xs := make([]uint32, n)
+		for i := range xs {
+			xs[i] = binary.LittleEndian.Uint32(b[4*i:])
+		}
+		b = b[4*n:]
+		return xs, nil
+	}
+	if r.Sig, err = u32s(); err != nil {
+		return nil, err
+	}
+	if r.Lead, err = u32s(); err != nil {
+		return nil, err
+	}
+	if r.Cluster == "" {
+		return nil, errors.New("record without cluster")
+	}
+	return &r, nil
+}

@@ -1,0 +1,305 @@
+// Package eval measures near-duplicate clustering on the ANT Arabic news
+// corpus: clusters found, precision and recall on a sample of pairs
+// labelled by reading them, and the cost per article next to plain bleve
+// indexing of the same articles in the same run.
+package eval
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mirsad-observatory/mirsad/indexer/cluster"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// Options configure Run.
+type Options struct {
+	// CorpusDir holds ant-arabic-news/ (default: $MIRSAD_CORPUS, else
+	// ../shared/corpus relative to the repository root).
+	CorpusDir string
+	// LabelsFile is the labelled pair sample (default: this package's
+	// ../testdata/labels.tsv found from the repository root).
+	LabelsFile string
+	// CostDocs is how many articles the cost comparison indexes (default
+	// 2000).
+	CostDocs int
+	// BatchSize is the batch size for both clustering and bleve (default 100,
+	// as the indexer flushes in batches).
+	BatchSize int
+}
+
+// Pair is one labelled pair.
+type Pair struct {
+	A, B   string // DOCNOs
+	Same   bool
+	Reason string
+}
+
+// LoadLabels reads the labelled pairs TSV.
+func LoadLabels(path string) ([]Pair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval: labels: %w", err)
+	}
+	defer f.Close()
+	var out []Pair
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "docno_a\t") {
+			continue
+		}
+		c := strings.Split(line, "\t")
+		if len(c) != 6 || (c[4] != "0" && c[4] != "1") {
+			return nil, fmt.Errorf("eval: labels: %s:%d: want 6 columns with label 0 or 1", path, n)
+		}
+		out = append(out, Pair{A: c[0], B: c[1], Same: c[4] == "1", Reason: c[5]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("eval: labels: %w", err)
+	}
+	return out, nil
+}
+
+// DefaultCorpusDir returns $MIRSAD_CORPUS or ../shared/corpus next to the
+// repository root.
+func DefaultCorpusDir() string {
+	if d := os.Getenv("MIRSAD_CORPUS"); d != "" {
+		return d
+	}
+	if root, err := repoRoot(); err == nil {
+		return filepath.Join(root, "..", "shared", "corpus")
+	}
+	return filepath.Join("..", "shared", "corpus")
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("eval: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Run measures everything and writes one table to w.
+func Run(ctx context.Context, opts Options, w io.Writer) error {
+	if opts.CorpusDir == "" {
+		opts.CorpusDir = DefaultCorpusDir()
+	}
+	if opts.LabelsFile == "" {
+		root, err := repoRoot()
+		if err != nil {
+			return err
+		}
+		opts.LabelsFile = filepath.Join(root, "indexer", "cluster", "testdata", "labels.tsv")
+	}
+	if opts.CostDocs == 0 {
+		opts.CostDocs = 2000
+	}
+	if opts.BatchSize == 0 {
+		opts.BatchSize = 100
+	}
+	docs, err := LoadANT(filepath.Join(opts.CorpusDir, "ant-arabic-news"))
+	if err != nil {
+		return err
+	}
+	pairs, err := LoadLabels(opts.LabelsFile)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*document.Article, len(docs))
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
+	}
+	tmp, err := os.MkdirTemp("", "mirsad-cluster-eval")
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "clustering, ANT Arabic news (%d articles), %d labelled pairs (%d same story)\t\t\t\t\t\n", len(docs), len(pairs), countSame(pairs))
+
+	// Precision/recall on the labelled sample for several settings.
+	type setting struct {
+		name string
+		o    cluster.Options
+	}
+	var settings []setting
+	for _, t := range []float64{0.1, 0.2, 0.3, 0.4, 0.5} {
+		settings = append(settings, setting{fmt.Sprintf("jaccard>=%.1f only", t), cluster.Options{Threshold: t, LeadThreshold: -1, MaxGap: -1}})
+	}
+	for _, t := range []float64{0.1, 0.15, 0.2, 0.3} {
+		settings = append(settings, setting{fmt.Sprintf("jaccard>=%.2f, lead>=0.05, gap<=24h", t), cluster.Options{Threshold: t}})
+	}
+	settings = append(settings, setting{"default (jaccard>=0.20, lead>=0.05, gap<=24h)", cluster.Options{}})
+	fmt.Fprintf(tw, "setting\tTP\tFP\tFN\tprecision\trecall\t\n")
+	for _, s := range settings {
+		db, err := bolt.Open(filepath.Join(tmp, fmt.Sprintf("pr%p.db", &s)), 0o600, nil)
+		if err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		s.o.DB = db
+		c, err := cluster.New(s.o)
+		if err != nil {
+			db.Close()
+			return err
+		}
+		var tp, fp, fn int
+		for _, p := range pairs {
+			a, b := byID[p.A], byID[p.B]
+			if a == nil || b == nil {
+				db.Close()
+				return fmt.Errorf("eval: labelled doc %s or %s not in corpus", p.A, p.B)
+			}
+			got := c.Match(c.Compare(a, b))
+			switch {
+			case got && p.Same:
+				tp++
+			case got:
+				fp++
+			case p.Same:
+				fn++
+			}
+		}
+		db.Close()
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.3f\t%.3f\t\n", s.name, tp, fp, fn, ratio(tp, tp+fp), ratio(tp, tp+fn))
+	}
+
+	// Clusters over the whole corpus with the defaults, in publication order.
+	db, err := bolt.Open(filepath.Join(tmp, "all.db"), 0o600, &bolt.Options{NoSync: true})
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer db.Close()
+	c, err := cluster.New(cluster.Options{DB: db})
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(docs); i += opts.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := c.AssignBatch(ptrs(docs[i:min(len(docs), i+opts.BatchSize)])); err != nil {
+			return err
+		}
+	}
+	sizes := map[string]int{}
+	for i := range docs {
+		id, _ := c.ClusterOf(docs[i].ID)
+		sizes[id]++
+	}
+	multi, inMulti, cross, largest := 0, 0, 0, 0
+	for id, n := range sizes {
+		if n < 2 {
+			continue
+		}
+		multi++
+		inMulti += n
+		largest = max(largest, n)
+		srcs := map[string]bool{}
+		for _, m := range c.Members(id) {
+			srcs[byID[m].Source] = true
+		}
+		if len(srcs) > 1 {
+			cross++
+		}
+	}
+	fmt.Fprintf(tw, "clusters with >=2 members (default)\t%d\t\t\t\t\t\n", multi)
+	fmt.Fprintf(tw, "  of which spanning >=2 outlets\t%d\t\t\t\t\t\n", cross)
+	fmt.Fprintf(tw, "articles in those clusters\t%d\t\t\t\t\t\n", inMulti)
+	fmt.Fprintf(tw, "largest cluster\t%d\t\t\t\t\t\n", largest)
+
+	// Cost per article: clustering vs plain bleve indexing, same articles,
+	// same batch size, both persisting to disk with default sync settings.
+	n := min(opts.CostDocs, len(docs))
+	sample := docs[len(docs)-n:]
+	cdb, err := bolt.Open(filepath.Join(tmp, "cost.db"), 0o600, nil)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer cdb.Close()
+	cc, err := cluster.New(cluster.Options{DB: cdb})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for i := 0; i < n; i += opts.BatchSize {
+		if _, err := cc.AssignBatch(ptrs(sample[i:min(n, i+opts.BatchSize)])); err != nil {
+			return err
+		}
+	}
+	clusterCost := time.Since(start) / time.Duration(n)
+	start = time.Now()
+	for i := range sample {
+		_ = cc.Signature(cluster.Text(&sample[i]))
+	}
+	sigCost := time.Since(start) / time.Duration(n)
+
+	idx, err := bleve.New(filepath.Join(tmp, "bleve"), bleve.NewIndexMapping())
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer idx.Close()
+	start = time.Now()
+	for i := 0; i < n; i += opts.BatchSize {
+		b := idx.NewBatch()
+		for _, a := range sample[i:min(n, i+opts.BatchSize)] {
+			if err := b.Index(a.ID, map[string]any{"title": a.Title, "body": a.Body}); err != nil {
+				return fmt.Errorf("eval: %w", err)
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+	}
+	bleveCost := time.Since(start) / time.Duration(n)
+	fmt.Fprintf(tw, "cost per article, %d articles, batches of %d\tclustering\tof which signature\tbleve index\tratio\t\t\n", n, opts.BatchSize)
+	fmt.Fprintf(tw, "\t%v\t%v\t%v\t%.2f\t\t\n", clusterCost.Round(time.Microsecond), sigCost.Round(time.Microsecond), bleveCost.Round(time.Microsecond), float64(clusterCost)/float64(bleveCost))
+	return tw.Flush()
+}
+
+func ptrs(as []document.Article) []*document.Article {
+	out := make([]*document.Article, len(as))
+	for i := range as {
+		out[i] = &as[i]
+	}
+	return out
+}
+
+func countSame(ps []Pair) int {
+	n := 0
+	for _, p := range ps {
+		if p.Same {
+			n++
+		}
+	}
+	return n
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
