@@ -1,0 +1,273 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+type fixture struct {
+	document.Article
+	Group string `json:"group"`
+}
+
+func loadFixtures(t *testing.T) []fixture {
+	t.Helper()
+	b, err := os.ReadFile("testdata/syndicated.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []fixture
+	if err := json.Unmarshal(b, &fs); err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func openDB(t *testing.T, path string) *bolt.DB {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func newClusterer(t *testing.T, db *bolt.DB) *Clusterer {
+	t.Helper()
+	c, err := New(Options{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSyndicatedCopies assigns our own stories and their lightly edited
+// reprints (headline changed, paragraph dropped, byline, tracking
+// boilerplate, hamza dropped) and expects one cluster per story, with a
+// translation and a follow-up sharing a background paragraph kept apart.
+func TestSyndicatedCopies(t *testing.T) {
+	fs := loadFixtures(t)
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	c := newClusterer(t, db)
+	// Assign in reverse publication order so that the origin is not
+	// simply the first assigned.
+	got := map[string]string{}
+	for i := len(fs) - 1; i >= 0; i-- {
+		id, err := c.Assign(&fs[i].Article)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[fs[i].ID] = id
+	}
+	for _, x := range fs {
+		for _, y := range fs {
+			if x.ID >= y.ID {
+				continue
+			}
+			same := got[x.ID] == got[y.ID]
+			if same != (x.Group == y.Group) {
+				t.Errorf("%s and %s: same cluster = %v, want %v (features %+v)", x.ID, y.ID, same, x.Group == y.Group, c.Compare(&x.Article, &y.Article))
+			}
+		}
+	}
+	for _, g := range []struct{ member, origin string }{{"a3", "a1"}, {"b2", "b1"}, {"c2", "c1"}} {
+		t.Run("origin of "+g.member, func(t *testing.T) {
+			cid := got[g.member]
+			if o := c.Origin(cid); o != g.origin {
+				t.Errorf("Origin(%s) = %s, want %s", cid, o, g.origin)
+			}
+			if m := c.Members(cid); len(m) == 0 || m[0] != g.origin || !slices.Contains(m, g.member) {
+				t.Errorf("Members(%s) = %v", cid, m)
+			}
+		})
+	}
+}
+
+func TestTranslationNeverClusters(t *testing.T) {
+	fs := loadFixtures(t)
+	byID := map[string]*document.Article{}
+	for i := range fs {
+		byID[fs[i].ID] = &fs[i].Article
+	}
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	// Even with every check switched off but the threshold at zero, a
+	// language difference keeps the pair apart.
+	c, err := New(Options{DB: db, Threshold: 1e-9, LeadThreshold: -1, MaxGap: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Compare(byID["a1"], byID["d1"])
+	if f.Similarity > 0.05 || c.Match(f) {
+		t.Fatalf("translation pair: %+v, match %v", f, c.Match(f))
+	}
+	ar, _ := c.Assign(byID["a1"])
+	en, _ := c.Assign(byID["d1"])
+	if ar == en {
+		t.Fatalf("translation joined cluster %s", ar)
+	}
+}
+
+func TestIdempotentPersistentAndEdits(t *testing.T) {
+	fs := loadFixtures(t)
+	byID := map[string]*document.Article{}
+	for i := range fs {
+		byID[fs[i].ID] = &fs[i].Article
+	}
+	path := filepath.Join(t.TempDir(), "c.db")
+	db := openDB(t, path)
+	c := newClusterer(t, db)
+	first, err := c.Assign(byID["b1"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := c.Assign(byID["b1"])
+	if again != first || len(c.Members(first)) != 1 {
+		t.Fatalf("reassign: %s vs %s, members %v", again, first, c.Members(first))
+	}
+	db.Close()
+
+	db = openDB(t, path)
+	defer db.Close()
+	c = newClusterer(t, db)
+	if id, ok := c.ClusterOf("b1"); !ok || id != first {
+		t.Fatalf("after reopen ClusterOf(b1) = %q, %v", id, ok)
+	}
+	if id, _ := c.Assign(byID["b2"]); id != first {
+		t.Fatalf("reprint after reopen went to %s, want %s", id, first)
+	}
+	// b2 is edited into another story: it leaves b1's cluster.
+	edited := *byID["b2"]
+	edited.Body = byID["c1"].Body
+	edited.Lang = "en"
+	moved, err := c.Assign(&edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved == first || slices.Contains(c.Members(first), "b2") {
+		t.Fatalf("edited article stayed: %s, members %v", moved, c.Members(first))
+	}
+}
+
+func TestEmptyAndShortArticles(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	c := newClusterer(t, db)
+	a, _ := c.Assign(&document.Article{ID: "x", Lang: "ar"})
+	b, _ := c.Assign(&document.Article{ID: "y", Lang: "ar"})
+	if a == b {
+		t.Fatal("two empty articles clustered")
+	}
+	if _, err := c.Assign(&document.Article{}); err == nil {
+		t.Fatal("article without id accepted")
+	}
+	s1, _ := c.Assign(&document.Article{ID: "s1", Title: "عاجل: انفجار في الميناء"})
+	s2, _ := c.Assign(&document.Article{ID: "s2", Title: "عاجل: انفجار في الميناء"})
+	if s1 != s2 {
+		t.Fatal("identical short items not clustered")
+	}
+}
+
+func TestConcurrentAssign(t *testing.T) {
+	fs := loadFixtures(t)
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	c := newClusterer(t, db)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8*len(fs))
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range fs {
+				a := fs[(i+w)%len(fs)].Article
+				if _, err := c.Assign(&a); err != nil {
+					errs <- err
+				}
+				_ = c.Members(a.ID)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	total := 0
+	seen := map[string]bool{}
+	for _, f := range fs {
+		id, _ := c.ClusterOf(f.ID)
+		if !seen[id] {
+			seen[id] = true
+			total += len(c.Members(id))
+		}
+	}
+	if total != len(fs) {
+		t.Fatalf("members add up to %d, want %d", total, len(fs))
+	}
+}
+
+func TestRecordRoundTrip(t *testing.T) {
+	tests := []record{
+		{Cluster: "c", Lang: "ar"},
+		{Cluster: "c", Lang: "en", Published: time.Date(2025, 10, 9, 8, 0, 0, 0, time.UTC), Sig: []uint32{1, 2, 3}, Lead: []uint32{4}},
+	}
+	for i, r := range tests {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			got, err := decodeRecord(encodeRecord(&r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Cluster != r.Cluster || got.Lang != r.Lang || !got.Published.Equal(r.Published) || !slices.Equal(got.Sig, r.Sig) || !slices.Equal(got.Lead, r.Lead) {
+				t.Fatalf("got %+v, want %+v", got, r)
+			}
+		})
+	}
+	if _, err := decodeRecord([]byte{recordVersion, 5, 'a'}); err == nil {
+		t.Fatal("truncated record decoded")
+	}
+}
+
+func FuzzDecodeRecord(f *testing.F) {
+	f.Add(encodeRecord(&record{Cluster: "c", Lang: "ar", Sig: []uint32{1}, Lead: []uint32{2, 3}}))
+	f.Add([]byte{recordVersion})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := decodeRecord(b)
+		if err != nil {
+			return
+		}
+		if _, err := decodeRecord(encodeRecord(r)); err != nil {
+			t.Fatalf("re-encoded record does not decode: %v", err)
+		}
+	})
+}
+
+func FuzzSignature(f *testing.F) {
+	f.Add("أعلن الوسطاء المصريون والقطريون التوصل إلى اتفاق")
+	f.Add("Mediators announced a deal on Wednesday")
+	f.Add("")
+	h := newHasher(DefaultHashes)
+	f.Fuzz(func(t *testing.T, s string) {
+		sig := h.signature(Shingles(Words(s), DefaultShingle))
+		if len(Words(s)) == 0 {
+			if sig != nil {
+				t.Fatal("signature for a text without words")
+			}
+			return
+		}
+		if Similarity(sig, h.signature(Shingles(Words(s+" "), DefaultShingle))) != 1 {
+			t.Fatal("trailing space changed the signature")
+		}
+	})
+}
