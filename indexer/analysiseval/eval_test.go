@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/arabic"
 )
 
 func TestSplitSentences(t *testing.T) {
@@ -147,6 +148,40 @@ func TestTuneBoost(t *testing.T) {
 	}
 }
 
+// TestTuneFields prints the grid that chose ProposedFields (extra Arabic
+// fields and their boosts, query-side question words, scoring model), on
+// the FIRST half of the xquad questions only.
+//
+//	MIRSAD_BENCH=1 go test ./indexer/analysiseval -run TestTuneFields -v
+func TestTuneFields(t *testing.T) {
+	if os.Getenv("MIRSAD_BENCH") == "" {
+		t.Skip("set MIRSAD_BENCH=1 to run the field grid on the tuning half of xquad")
+	}
+	product := BodyFields(indexer.TextFields["ar"])
+	with := func(extra ...Field) []Field { return append(append([]Field{}, product...), extra...) }
+	ngram := func(b float64) Field {
+		return Field{Name: "body_ar_ngram", Analyzer: arabic.NgramAnalyzerName, Boost: b}
+	}
+	root := func(b float64) Field { return Field{Name: "body_ar_root", Analyzer: arabic.RootAnalyzerName, Boost: b} }
+	grid := []scheme{{Name: "product", Fields: product}}
+	for _, b := range []float64{0.1, 0.3, 0.6, 1} {
+		grid = append(grid, scheme{Name: fmt.Sprintf("+ ngram^%g", b), Fields: with(ngram(b))})
+	}
+	for _, b := range []float64{0.1, 0.2, 0.4} {
+		grid = append(grid, scheme{Name: fmt.Sprintf("+ root^%g", b), Fields: with(root(b))})
+		grid = append(grid, scheme{Name: fmt.Sprintf("+ ngram^0.3 + root^%g", b), Fields: with(ngram(0.3), root(b))})
+	}
+	questions := with(ngram(0.3), root(0.2))
+	for i, qa := range []string{arabic.QueryAnalyzerName, arabic.ExactQueryAnalyzerName, arabic.NgramQueryAnalyzerName, ""} {
+		questions[i].QueryAnalyzer = qa
+	}
+	grid = append(grid,
+		scheme{Name: "+ ngram^0.3 + root^0.2, question words off the query", Fields: questions},
+		scheme{Name: "+ ngram^0.3 + root^0.2, bm25", Fields: with(ngram(0.3), root(0.2)), Scoring: "bm25"},
+	)
+	tuneHalf(t, "ar", grid)
+}
+
 // tuneHalf logs MRR@10 / recall@10 of each scheme at both levels on the
 // FIRST half of the questions of lang.
 func tuneHalf(t *testing.T, lang string, schemes []scheme) {
@@ -159,16 +194,14 @@ func tuneHalf(t *testing.T, lang string, schemes []scheme) {
 	tune := set.Questions[:len(set.Questions)/2]
 	for _, s := range schemes {
 		var line string
-		for _, level := range []string{"paragraphs", "sentences"} {
-			docs, rel := set.Paragraphs, func(q question) string { return q.Paragraph }
-			if level == "sentences" {
-				docs, rel = set.Sentences, func(q question) string { return q.Sentence }
-			}
-			rs, err := evalScheme(ctx, s, docs, tune, rel)
+		for _, lv := range levels(set) {
+			rss, err := evalScheme(ctx, s, lv.Docs, tune, lv.Rels)
 			if err != nil {
 				t.Fatal(err)
 			}
-			line += " " + level + " " + fmtMetrics(score(rs))
+			for k, rs := range rss {
+				line += " " + lv.Names[k] + " " + fmtMetrics(score(rs))
+			}
 		}
 		t.Logf("%s %-60s%s", lang, s.Name, line)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -21,6 +22,13 @@ type question struct {
 	Text      string
 	Paragraph string // id of the paragraph document
 	Sentence  string // id of the sentence document holding the answer
+	// Holding lists every sentence of the paragraph that contains the
+	// answer text. xquad.ar's answer_start marks the first occurrence of
+	// the answer text in the context, not always the one that answers
+	// (أربعة in a sentence about another player), so where the text occurs
+	// in several sentences the label is ambiguous; Holding is the lenient
+	// reading reported beside the strict one.
+	Holding []string
 }
 
 // xquadSet is one language of xquad turned into two document collections.
@@ -77,10 +85,16 @@ func loadXQuAD(dir, lang string) (*xquadSet, error) {
 						si = i
 					}
 				}
-				set.Questions = append(set.Questions, question{
+				q := question{
 					ID: qa.ID, Text: qa.Question, Paragraph: pid,
 					Sentence: pid + "_s" + strconv.Itoa(si),
-				})
+				}
+				for i, sp := range spans {
+					if strings.Contains(p.Context[sp[0]:sp[1]], strings.TrimSpace(qa.Answers[0].Text)) || i == si {
+						q.Holding = append(q.Holding, pid+"_s"+strconv.Itoa(i))
+					}
+				}
+				set.Questions = append(set.Questions, q)
 			}
 		}
 	}
@@ -220,25 +234,57 @@ func Query(q string, fields []Field) query.Query {
 	return bleve.NewDisjunctionQuery(ms...)
 }
 
-// ranks returns, for each question, the 1-based rank of its relevant
-// document in the top 10, or 0 when it is not there.
-func ranks(ctx context.Context, idx bleve.Index, s scheme, qs []question, relevant func(question) string) ([]int, error) {
-	out := make([]int, len(qs))
+// ranks returns, for each relevance reading and each question, the
+// 1-based rank of its first relevant document in the top 10, or 0 when
+// none is there.
+func ranks(ctx context.Context, idx bleve.Index, s scheme, qs []question, rels []func(question) []string) ([][]int, error) {
+	out := make([][]int, len(rels))
+	for k := range out {
+		out[k] = make([]int, len(qs))
+	}
 	for i, q := range qs {
 		req := bleve.NewSearchRequestOptions(Query(q.Text, s.Fields), 10, 0, false)
 		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("analysiseval: search %s: %w", q.ID, err)
 		}
-		want := relevant(q)
-		for r, h := range res.Hits {
-			if h.ID == want {
-				out[i] = r + 1
-				break
+		for k, rel := range rels {
+			want := rel(q)
+		hits:
+			for r, h := range res.Hits {
+				for _, id := range want {
+					if h.ID == id {
+						out[k][i] = r + 1
+						break hits
+					}
+				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// level is one granularity of xquad: its documents and, per reading of
+// relevance, the relevant document ids of a question.
+type level struct {
+	Name  string
+	Docs  map[string]string
+	Rels  []func(question) []string
+	Names []string // one per Rels
+}
+
+func levels(set *xquadSet) []level {
+	return []level{
+		{Name: "paragraphs", Docs: set.Paragraphs,
+			Rels:  []func(question) []string{func(q question) []string { return []string{q.Paragraph} }},
+			Names: []string{"paragraphs"}},
+		{Name: "sentences", Docs: set.Sentences,
+			Rels: []func(question) []string{
+				func(q question) []string { return []string{q.Sentence} },
+				func(q question) []string { return q.Holding },
+			},
+			Names: []string{"sentences", "sentences*"}},
+	}
 }
 
 // metrics is MRR@10 and recall@10 over a slice of ranks.
