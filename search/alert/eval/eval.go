@@ -42,7 +42,10 @@ type Options struct {
 	Batches       int // default 8
 	Rounds        int // runs of each configuration, alternating; default 1
 	Seed          uint64
-	Logger        *slog.Logger
+	Workload      string // WorkloadBroad (default) or WorkloadSelective
+	// NoPrefilterRows adds the configurations without the term prefilter.
+	NoPrefilterRows bool
+	Logger          *slog.Logger
 }
 
 // DefaultCorpusDir returns $MIRSAD_CORPUS or the shared corpus beside the
@@ -90,6 +93,13 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	switch opts.Workload {
+	case "":
+		opts.Workload = WorkloadBroad
+	case WorkloadBroad, WorkloadSelective:
+	default:
+		return fmt.Errorf("eval: workload %q: want %s or %s", opts.Workload, WorkloadBroad, WorkloadSelective)
+	}
 	n := opts.BatchSize * opts.Batches
 	docs, err := LoadANT(filepath.Join(opts.CorpusDir, "ant-arabic-news"), opts.Seed)
 	if err != nil {
@@ -108,7 +118,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	enrichStart := time.Now()
 	Enrich(ctx, docs, g)
 	opts.Logger.Info("enriched", "docs", len(docs), "took", time.Since(enrichStart))
-	subs, err := Subscriptions(docs, rest, opts.Subscriptions, opts.Seed)
+	subs, err := Subscriptions(docs, rest, opts.Subscriptions, opts.Seed, opts.Workload)
 	if err != nil {
 		return err
 	}
@@ -122,10 +132,13 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		none,
 		{"index: DocIDQuery on main index", alert.MatchIndex, false},
 		{"memory: in-memory batch index", alert.MatchMemory, false},
-		{"index, no term prefilter", alert.MatchIndex, true},
-		{"memory, no term prefilter", alert.MatchMemory, true},
-		none, // again at the end: the CPU is shared, so bracket the run
 	}
+	if opts.NoPrefilterRows {
+		configs = append(configs,
+			config{"index, no term prefilter", alert.MatchIndex, true},
+			config{"memory, no term prefilter", alert.MatchMemory, true})
+	}
+	configs = append(configs, none) // again at the end: the CPU is shared, so bracket the run
 	type stats struct {
 		ingest []time.Duration
 		match  []time.Duration
@@ -152,8 +165,8 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		}
 	}
 	base := meanDur(res[none].ingest)
-	fmt.Fprintf(w, "alert matching: %d subscriptions (%s) x %d batches of %d ant-arabic-news articles; GOMAXPROCS=%d; %d round(s)\n",
-		len(subs), mix(subs), opts.Batches, opts.BatchSize, runtime.GOMAXPROCS(0), opts.Rounds)
+	fmt.Fprintf(w, "alert matching, %s workload: %d subscriptions (%s) x %d batches of %d ant-arabic-news articles; GOMAXPROCS=%d; %d round(s)\n",
+		opts.Workload, len(subs), mix(subs), opts.Batches, opts.BatchSize, runtime.GOMAXPROCS(0), opts.Rounds)
 	fmt.Fprintf(w, "ingest = Put+Flush of all articles through indexer (bleve + bbolt), OnBatch included; baseline = mean of %d runs without subscriptions (%s)\n",
 		len(res[none].ingest), durs(res[none].ingest))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -330,7 +343,7 @@ func Enrich(ctx context.Context, docs []document.Article, g *entity.Gazetteer) {
 // language or outlet, some claims-only. Drafts that validation rejects
 // (a headline word that is a stop word) are redrawn, as a researcher would
 // fix them. Deterministic for a seed.
-func Subscriptions(docs, other []document.Article, n int, seed uint64) ([]alert.Subscription, error) {
+func Subscriptions(docs, other []document.Article, n int, seed uint64, workload string) ([]alert.Subscription, error) {
 	dir, err := os.MkdirTemp("", "mirsad-alert-subs-")
 	if err != nil {
 		return nil, fmt.Errorf("eval: %w", err)
@@ -387,7 +400,12 @@ func Subscriptions(docs, other []document.Article, n int, seed uint64) ([]alert.
 		}
 		s := alert.Subscription{Name: fmt.Sprintf("s%04d", len(subs))}
 		ws := words()
-		switch k := r.IntN(20); {
+		k := r.IntN(20)
+		if workload == WorkloadSelective {
+			k = selective(r, &s, ws, entities, speakers)
+		}
+		switch {
+		case k < 0: // drafted by selective
 		case k < 6: // one or two words
 			s.Query = strings.Join(ws[:1+r.IntN(2)], " ")
 		case k < 8: // a phrase
@@ -417,6 +435,39 @@ func Subscriptions(docs, other []document.Article, n int, seed uint64) ([]alert.
 		}
 	}
 	return subs, nil
+}
+
+// Workloads of subscriptions.
+const (
+	// WorkloadBroad has single headline words and single entities among
+	// its queries: on this corpus about 30 alerts per article.
+	WorkloadBroad = "broad"
+	// WorkloadSelective asks for two or three words, entity pairs, an
+	// entity with a word, speakers: closer to a researcher's alerts.
+	WorkloadSelective = "selective"
+)
+
+// selective drafts s and returns -1, or returns a broad-mix case number.
+func selective(r *rand.Rand, s *alert.Subscription, ws, entities, speakers []string) int {
+	switch k := r.IntN(20); {
+	case k < 6: // two or three words of one headline
+		s.Query = strings.Join(ws[:min(len(ws), 2+r.IntN(2))], " ")
+	case k < 8: // a phrase
+		s.Query = `"` + ws[0] + " " + ws[1] + `"`
+	case k < 12: // two entities
+		a, b := entities[r.IntN(len(entities))], entities[r.IntN(len(entities))]
+		for tries := 0; a == b && tries < 10; tries++ {
+			b = entities[r.IntN(len(entities))]
+		}
+		s.Entities = alert.StringList{a, b}
+	case k < 15: // an entity and a word
+		s.Entities, s.Query = alert.StringList{entities[r.IntN(len(entities))]}, ws[0]
+	case k < 18: // any of two speakers
+		s.Speaker = alert.StringList{speakers[r.IntN(len(speakers))], speakers[r.IntN(len(speakers))]}
+	default: // claims by a speaker about a word
+		s.ClaimsOnly, s.Speaker, s.Query = true, alert.StringList{speakers[r.IntN(len(speakers))]}, ws[0]
+	}
+	return -1
 }
 
 func keys(m map[string]int) []string {
