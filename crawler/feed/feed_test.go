@@ -163,3 +163,16 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 }
+
+func FuzzDiscover(f *testing.F) {
+	f.Add([]byte(`<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head></html>`), "https://a.example/")
+	f.Add([]byte(`<link rel="feed alternate" type="application/atom+xml; charset=utf-8" href="//cdn.example/a">`), "https://a.example/x/")
+	f.Fuzz(func(t *testing.T, page []byte, base string) {
+		for _, u := range Discover(page, base) {
+			if u == "" {
+				t.Fatal("empty feed URL")
+			}
+		}
+		LooksLikeHTML(page)
+	})
+}

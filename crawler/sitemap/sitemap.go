@@ -61,7 +61,8 @@ func Decompress(data []byte, maxBytes int64) ([]byte, error) {
 }
 
 // Parse reads a sitemap fetched from sitemapURL; relative locations are
-// resolved against it and URLs with a scheme other than http(s) dropped.
+// resolved against it and anything but an absolute http(s) URL with a host
+// is dropped.
 func Parse(data []byte, sitemapURL string) (*Sitemap, error) {
 	base, _ := url.Parse(sitemapURL)
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -155,7 +156,7 @@ func resolve(base *url.URL, ref string) string {
 	if base != nil {
 		u = base.ResolveReference(u)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
 	return u.String()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,14 +122,14 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
+		locs := append([]string{}, sm.Sitemaps...)
 		for _, u := range sm.URLs {
-			if !strings.HasPrefix(u.Loc, "http://") && !strings.HasPrefix(u.Loc, "https://") {
-				t.Fatalf("non-http location %q", u.Loc)
-			}
+			locs = append(locs, u.Loc)
 		}
-		for _, s := range sm.Sitemaps {
-			if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
-				t.Fatalf("non-http sitemap %q", s)
+		for _, l := range locs {
+			u, err := url.Parse(l)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				t.Fatalf("not an absolute http(s) URL: %q", l)
 			}
 		}
 	})
