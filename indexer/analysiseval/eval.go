@@ -134,13 +134,13 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(tw, "variants (%d pairs)\tcategory\tmirsad: hits/pairs\tstock: hits/pairs\n", len(vs))
+	fmt.Fprintf(tw, "variants (%d pairs)\tcategory\tmirsad: hits/pairs\tstock: hits/pairs\t+ n-gram/root fields\n", len(vs))
 	vrep, err := EvalVariants(vs)
 	if err != nil {
 		return err
 	}
 	for _, row := range vrep {
-		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%d/%d\n", row.Kind, row.Category, row.Mirsad, row.Pairs, row.Stock, row.Pairs)
+		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%d/%d\t%d/%d\n", row.Kind, row.Category, row.Mirsad, row.Pairs, row.Stock, row.Pairs, row.Extra, row.Pairs)
 	}
 
 	news, err := LoadANT(filepath.Join(opts.CorpusDir, "ant-arabic-news"), opts.MaxNewsDocs)
