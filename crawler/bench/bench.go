@@ -258,6 +258,11 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return rep.Print(w)
+}
+
+// Print writes the report as one table, ratios against the raw row.
+func (rep *Report) Print(w io.Writer) error {
 	o := rep.Options
 	rawRate, rawCPU := rep.Rows[0].Rate(), rep.Rows[0].CPURate()
 	fmt.Fprintf(w, "ingest: %d ANT Arabic articles (%d feeds of <= %d items on %d loopback hosts), GOMAXPROCS %d, %s\n",

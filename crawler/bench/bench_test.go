@@ -46,7 +46,7 @@ func TestSmall(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := Run(context.Background(), Options{Limit: 20, PerFeed: 10}, &buf); err != nil {
+	if err := rep.Print(&buf); err != nil {
 		t.Fatal(err)
 	}
 	if out := buf.String(); !strings.Contains(out, "vs raw") || !strings.Contains(out, "goal:") {
