@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -238,7 +239,22 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte(strings.Repeat("<div>", 2000)+"deep"), "[[bad")
 	f.Fuzz(func(t *testing.T, page []byte, body string) {
 		opts := Options{Selectors: &Selectors{Body: body, Title: body, Published: body + "@datetime"}}
-		r, err := Extract(page, "https://example.org/p?utm_source=f", opts)
+		type out struct {
+			r   *Result
+			err error
+		}
+		done := make(chan out, 1)
+		go func() {
+			r, err := Extract(page, "https://example.org/p?utm_source=f", opts)
+			done <- out{r, err}
+		}()
+		var o out
+		select {
+		case o = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Extract hangs on %q (selector %q)", page, body)
+		}
+		r, err := o.r, o.err
 		if err != nil {
 			if !errors.Is(err, ErrNoBody) && !strings.HasPrefix(err.Error(), "extract: ") {
 				t.Fatalf("unexpected error %v", err)
