@@ -2,6 +2,7 @@ package entity
 
 import (
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -133,7 +134,18 @@ func (m *Matcher) buildAlt() {
 		if !isArabicWord(k) {
 			continue
 		}
-		for _, f := range cliticForms(k) {
+		forms := cliticForms(k)
+		// A short first word of a longer name (حي in حي الزيتون) keeps its
+		// proclitic too (وحي الزيتون): the rest of the name must follow, so
+		// the length guard that protects lone short words is not needed.
+		if n := m.root.next[k]; len(n.hits) == 0 && len(n.next) > 0 && runeCount(k) == 2 {
+			for _, p := range proclitics[1:] {
+				if !slices.Contains(forms, p+k) {
+					forms = append(forms, p+k)
+				}
+			}
+		}
+		for _, f := range forms {
 			if f == k {
 				m.alt[f] = append([]string{k}, m.alt[f]...)
 			} else {

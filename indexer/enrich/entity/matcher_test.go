@@ -179,3 +179,25 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// A two-letter first word of a longer name keeps its proclitic ("وحي
+// الزيتون"), while the same word alone is still not taken for the name.
+func TestShortFirstWordWithClitic(t *testing.T) {
+	g, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMatcher(g, Options{})
+	at := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	for text, want := range map[string]int{"قصف وحي الزيتون أمس": 1, "وحي من السماء": 0, "في حي الزيتون": 1} {
+		got := 0
+		for _, mt := range m.Match(text, "ar", at) {
+			if mt.EntityID == "zeitoun" {
+				got++
+			}
+		}
+		if got != want {
+			t.Errorf("%s: %d zeitoun mentions, want %d", text, got, want)
+		}
+	}
+}
