@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -25,17 +26,24 @@ import (
 // Defaults, chosen by measurement on a labelled sample of ANT Arabic news
 // pairs (see docs/bench/clustering.md).
 const (
-	DefaultThreshold     = 0.20
-	DefaultLeadThreshold = 0.05
-	DefaultLeadWords     = 80
-	DefaultMaxGap        = 24 * time.Hour
-	DefaultShingle       = 3
-	DefaultHashes        = 128
-	DefaultBands         = 64
+	DefaultThreshold           = 0.20
+	DefaultSameSourceThreshold = 0.60
+	DefaultSameMinuteThreshold = 0.30
+	DefaultLeadThreshold       = 0.02
+	DefaultLeadWords           = 50
+	DefaultMaxGap              = 24 * time.Hour
+	DefaultShingle             = 3
+	DefaultHashes              = 128
+	DefaultBands               = 64
 )
 
 // docsBucket maps a document id to its stored record.
 var docsBucket = []byte("cluster_docs")
+
+// shinglesBucket maps a document id to the sorted 32-bit hashes of all its
+// shingles; they are read only for candidates that pass the signature
+// check, so they stay out of memory.
+var shinglesBucket = []byte("cluster_shingles")
 
 // Options configure a Clusterer.
 type Options struct {
@@ -51,11 +59,22 @@ type Options struct {
 	// Bands is the number of LSH bands; it must divide Hashes
 	// (default DefaultBands).
 	Bands int
-	// LeadThreshold is the Jaccard similarity of the shingles of the first
-	// LeadWords words that a pair must also reach (default
-	// DefaultLeadThreshold; negative disables). Outlets append
-	// related-story blocks and follow-ups carry earlier reports as
-	// background; both share much text but not the lead.
+	// SameSourceThreshold replaces Threshold for two articles of the same
+	// source (default DefaultSameSourceThreshold). An outlet does not
+	// syndicate from itself: below near-identity, overlap within one
+	// outlet is a follow-up reusing its own background paragraphs.
+	SameSourceThreshold float64
+	// SameMinuteThreshold replaces SameSourceThreshold when the two
+	// articles of one source were published within the same minute: one
+	// item posted twice (two sections, two headlines) is one story
+	// (default DefaultSameMinuteThreshold; negative disables).
+	SameMinuteThreshold float64
+	// LeadThreshold is the share of each article's lead (the shingles of
+	// its first LeadWords words) that must occur in the other article, for
+	// articles of different sources (default DefaultLeadThreshold;
+	// negative disables). Outlets append related-story blocks and carry
+	// earlier reports as background; such pairs share much text but
+	// neither lead is found in the other.
 	LeadThreshold float64
 	// LeadWords is the length of the lead in words (default
 	// DefaultLeadWords).
@@ -86,6 +105,7 @@ type Clusterer struct {
 type record struct {
 	Cluster   string
 	Lang      string
+	Source    string
 	Published time.Time
 	Sig       []uint32
 	Lead      []uint32 // sorted distinct 32-bit hashes of the lead's shingles
@@ -97,27 +117,7 @@ func New(opts Options) (*Clusterer, error) {
 	if opts.DB == nil {
 		return nil, errors.New("cluster: Options.DB is required")
 	}
-	if opts.Threshold == 0 {
-		opts.Threshold = DefaultThreshold
-	}
-	if opts.LeadThreshold == 0 {
-		opts.LeadThreshold = DefaultLeadThreshold
-	}
-	if opts.LeadWords == 0 {
-		opts.LeadWords = DefaultLeadWords
-	}
-	if opts.MaxGap == 0 {
-		opts.MaxGap = DefaultMaxGap
-	}
-	if opts.Shingle == 0 {
-		opts.Shingle = DefaultShingle
-	}
-	if opts.Hashes == 0 {
-		opts.Hashes = DefaultHashes
-	}
-	if opts.Bands == 0 {
-		opts.Bands = DefaultBands
-	}
+	opts = WithDefaults(opts)
 	switch {
 	case opts.Threshold < 0 || opts.Threshold > 1:
 		return nil, fmt.Errorf("cluster: threshold %v outside [0,1]", opts.Threshold)
@@ -142,6 +142,9 @@ func New(opts Options) (*Clusterer, error) {
 		c.bands[i] = map[uint64][]string{}
 	}
 	err := opts.DB.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(shinglesBucket); err != nil {
+			return err
+		}
 		b, err := tx.CreateBucketIfNotExists(docsBucket)
 		if err != nil {
 			return err
@@ -167,6 +170,38 @@ func New(opts Options) (*Clusterer, error) {
 	return c, nil
 }
 
+// WithDefaults returns opts with every zero field set to its default.
+func WithDefaults(opts Options) Options {
+	if opts.Threshold == 0 {
+		opts.Threshold = DefaultThreshold
+	}
+	if opts.SameSourceThreshold == 0 {
+		opts.SameSourceThreshold = DefaultSameSourceThreshold
+	}
+	if opts.SameMinuteThreshold == 0 {
+		opts.SameMinuteThreshold = DefaultSameMinuteThreshold
+	}
+	if opts.LeadThreshold == 0 {
+		opts.LeadThreshold = DefaultLeadThreshold
+	}
+	if opts.LeadWords == 0 {
+		opts.LeadWords = DefaultLeadWords
+	}
+	if opts.MaxGap == 0 {
+		opts.MaxGap = DefaultMaxGap
+	}
+	if opts.Shingle == 0 {
+		opts.Shingle = DefaultShingle
+	}
+	if opts.Hashes == 0 {
+		opts.Hashes = DefaultHashes
+	}
+	if opts.Bands == 0 {
+		opts.Bands = DefaultBands
+	}
+	return opts
+}
+
 // Text returns the text an article is compared by: its body, or its title
 // when the body is empty. Headlines are left out otherwise because
 // reprints often rewrite them.
@@ -186,64 +221,107 @@ func (c *Clusterer) Signature(text string) []uint32 {
 // Features are what a pair of articles is judged by.
 type Features struct {
 	Similarity float64       // estimated Jaccard similarity of the whole texts
-	Lead       float64       // Jaccard similarity of the leads' shingles
+	Lead       float64       // smaller share of either lead found in the other article
 	Gap        time.Duration // difference in publication time, 0 if undated
 	SameLang   bool
+	SameSource bool
+	Dated      bool // both articles have a publication time
 }
 
-// Compare returns the features of a pair, as Assign would see them.
+// Compare returns the features of a pair, as Assign would see them
+// (Lead is left zero when the similarity is below the threshold, as
+// Assign never needs it then).
 func (c *Clusterer) Compare(a, b *document.Article) Features {
-	ra, rb := c.prepare(a), c.prepare(b)
-	return c.features(ra, rb)
+	ra, fa := c.prepare(a)
+	rb, fb := c.prepare(b)
+	return c.features(ra, fa, rb, func() []uint32 { return fb })
 }
 
 // Match reports whether a pair with these features is one story under the
 // Clusterer's thresholds.
-func (c *Clusterer) Match(f Features) bool {
-	if !f.SameLang || f.Similarity < c.opts.Threshold {
+func (c *Clusterer) Match(f Features) bool { return Matches(c.opts, f) }
+
+// Matches reports whether a pair with features f is one story under the
+// thresholds of opts (zero fields take their defaults). It lets an
+// evaluation try many settings on features computed once.
+func Matches(opts Options, f Features) bool {
+	opts = WithDefaults(opts)
+	if !f.SameLang || opts.MaxGap > 0 && f.Gap > opts.MaxGap {
 		return false
 	}
-	if c.opts.MaxGap > 0 && f.Gap > c.opts.MaxGap {
-		return false
+	if f.SameSource {
+		if opts.SameMinuteThreshold >= 0 && f.Gap < time.Minute && f.Dated {
+			return f.Similarity >= min(opts.SameMinuteThreshold, opts.SameSourceThreshold)
+		}
+		return f.Similarity >= opts.SameSourceThreshold
 	}
-	return c.opts.LeadThreshold < 0 || f.Lead >= c.opts.LeadThreshold
+	return f.Similarity >= opts.Threshold && (opts.LeadThreshold < 0 || f.Lead >= opts.LeadThreshold)
 }
 
-func (c *Clusterer) features(r, o *record) Features {
+// features compares r (with all its shingles rFull) to o. oFull is
+// loaded only when the lead check can change the outcome.
+func (c *Clusterer) features(r *record, rFull []uint32, o *record, oFull func() []uint32) Features {
 	f := Features{
 		Similarity: Similarity(r.Sig, o.Sig),
-		Lead:       sortedJaccard(r.Lead, o.Lead),
 		SameLang:   r.Lang == o.Lang,
+		SameSource: r.Source != "" && r.Source == o.Source,
+		Dated:      !r.Published.IsZero() && !o.Published.IsZero(),
 	}
-	if !r.Published.IsZero() && !o.Published.IsZero() {
+	if f.Dated {
 		f.Gap = r.Published.Sub(o.Published).Abs()
+	}
+	if f.SameLang && !f.SameSource && f.Similarity >= c.opts.Threshold {
+		f.Lead = min(containment(r.Lead, oFull()), containment(o.Lead, rFull))
 	}
 	return f
 }
 
-func (c *Clusterer) prepare(a *document.Article) *record {
+// prepare computes an article's record and the sorted 32-bit hashes of all
+// its shingles.
+func (c *Clusterer) prepare(a *document.Article) (*record, []uint32) {
 	text := Text(a)
 	lang := a.Lang
 	if lang == "" {
 		lang = arabic.Detect(text)
 	}
 	words := Words(text)
-	r := &record{Lang: lang, Published: a.Published, Sig: c.hasher.signature(Shingles(words, c.opts.Shingle))}
+	shingles := Shingles(words, c.opts.Shingle)
+	r := &record{Lang: lang, Source: sourceKey(a), Published: a.Published, Sig: c.hasher.signature(shingles)}
 	if len(words) > c.opts.LeadWords {
 		words = words[:c.opts.LeadWords]
 	}
-	lead := Shingles(words, c.opts.Shingle)
-	r.Lead = make([]uint32, len(lead))
-	for i, h := range lead {
-		r.Lead[i] = uint32(h >> 32)
-	}
-	slices.Sort(r.Lead)
-	r.Lead = slices.Compact(r.Lead)
-	return r
+	r.Lead = hashes32(Shingles(words, c.opts.Shingle))
+	return r, hashes32(shingles)
 }
 
-// sortedJaccard is the Jaccard similarity of two sorted distinct sets.
-func sortedJaccard(x, y []uint32) float64 {
+// hashes32 keeps the high half of each 64-bit shingle hash, sorted and
+// distinct: enough to count overlaps, at half the storage.
+func hashes32(hs []uint64) []uint32 {
+	out := make([]uint32, len(hs))
+	for i, h := range hs {
+		out[i] = uint32(h >> 32)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// sourceKey names the outlet: the Source field, else the URL's host.
+func sourceKey(a *document.Article) string {
+	if a.Source != "" {
+		return strings.ToLower(a.Source)
+	}
+	u := a.CanonicalURL
+	if u == "" {
+		u = a.URL
+	}
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return strings.TrimPrefix(strings.ToLower(p.Host), "www.")
+	}
+	return ""
+}
+
+// containment is the share of the sorted set x found in the sorted set y.
+func containment(x, y []uint32) float64 {
 	if len(x) == 0 || len(y) == 0 {
 		return 0
 	}
@@ -260,7 +338,7 @@ func sortedJaccard(x, y []uint32) float64 {
 			j++
 		}
 	}
-	return float64(inter) / float64(len(x)+len(y)-inter)
+	return float64(inter) / float64(len(x))
 }
 
 // Assign puts a into a cluster and returns the cluster id: the id of an
@@ -280,24 +358,39 @@ func (c *Clusterer) Assign(a *document.Article) (string, error) {
 // each other.
 func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 	type prepared struct {
-		id  string
-		rec *record
+		id   string
+		rec  *record
+		full []uint32
 	}
 	ps := make([]prepared, len(as))
 	for i, a := range as {
 		if a == nil || a.ID == "" {
 			return nil, errors.New("cluster: article without id")
 		}
-		ps[i] = prepared{a.ID, c.prepare(a)}
+		rec, full := c.prepare(a)
+		ps[i] = prepared{a.ID, rec, full}
 	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// One read transaction for the candidates' shingles, closed before the
+	// write: bbolt must not hold both in one goroutine.
+	rtx, err := c.opts.DB.Begin(false)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: read: %w", err)
+	}
+	pending := map[string][]uint32{} // shingles of this batch, not yet stored
+	load := func(id string) []uint32 {
+		if full, ok := pending[id]; ok {
+			return full
+		}
+		return decodeU32s(rtx.Bucket(shinglesBucket).Get([]byte(id)))
+	}
 	out := make([]string, len(ps))
 	changed := make(map[string]*record, len(ps))
 	for i, p := range ps {
 		if old, ok := c.docs[p.id]; ok {
-			if old.Lang == p.rec.Lang && slices.Equal(old.Sig, p.rec.Sig) && slices.Equal(old.Lead, p.rec.Lead) {
+			if old.Lang == p.rec.Lang && old.Source == p.rec.Source && slices.Equal(old.Sig, p.rec.Sig) && slices.Equal(old.Lead, p.rec.Lead) {
 				if !old.Published.Equal(p.rec.Published) && !p.rec.Published.IsZero() {
 					old.Published = p.rec.Published
 					changed[p.id] = old
@@ -307,7 +400,7 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 			}
 			c.remove(p.id, old)
 		}
-		p.rec.Cluster = c.best(p.rec)
+		p.rec.Cluster = c.best(p.rec, p.full, load)
 		if p.rec.Cluster == "" {
 			p.rec.Cluster = p.id
 			if _, taken := c.clusters[p.id]; taken {
@@ -317,17 +410,26 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 			}
 		}
 		c.add(p.id, p.rec)
+		pending[p.id] = p.full
 		changed[p.id] = p.rec
 		out[i] = p.rec.Cluster
+	}
+	if err := rtx.Rollback(); err != nil {
+		return nil, fmt.Errorf("cluster: read: %w", err)
 	}
 	if len(changed) == 0 {
 		return out, nil
 	}
-	err := c.opts.DB.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(docsBucket)
+	err = c.opts.DB.Update(func(tx *bolt.Tx) error {
+		docs, shingles := tx.Bucket(docsBucket), tx.Bucket(shinglesBucket)
 		for id, r := range changed {
-			if err := b.Put([]byte(id), encodeRecord(r)); err != nil {
+			if err := docs.Put([]byte(id), encodeRecord(r)); err != nil {
 				return err
+			}
+			if full, ok := pending[id]; ok {
+				if err := shingles.Put([]byte(id), encodeU32s(full)); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -338,9 +440,9 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 	return out, nil
 }
 
-// best returns the cluster of the most similar candidate at or above the
-// threshold, or "" when there is none. Called with c.mu held.
-func (c *Clusterer) best(r *record) string {
+// best returns the cluster of the most similar matching candidate, or ""
+// when there is none. Called with c.mu held.
+func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32) string {
 	if len(r.Sig) == 0 {
 		return ""
 	}
@@ -353,12 +455,11 @@ func (c *Clusterer) best(r *record) string {
 				continue
 			}
 			seen[id] = struct{}{}
-			f := c.features(r, c.docs[id])
+			f := c.features(r, full, c.docs[id], func() []uint32 { return load(id) })
 			if !c.Match(f) {
 				continue
 			}
-			s := f.Similarity
-			if s > bestSim || s == bestSim && id < bestID {
+			if s := f.Similarity; s > bestSim || s == bestSim && id < bestID {
 				bestID, bestSim = id, s
 			}
 		}
@@ -367,6 +468,23 @@ func (c *Clusterer) best(r *record) string {
 		return ""
 	}
 	return c.docs[bestID].Cluster
+}
+
+func encodeU32s(xs []uint32) []byte {
+	b := make([]byte, 0, 4*len(xs))
+	for _, x := range xs {
+		b = binary.LittleEndian.AppendUint32(b, x)
+	}
+	return b
+}
+
+// decodeU32s copies: bbolt values are only valid inside their transaction.
+func decodeU32s(b []byte) []uint32 {
+	xs := make([]uint32, len(b)/4)
+	for i := range xs {
+		xs[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return xs
 }
 
 // add indexes a record in memory. Called with c.mu held (or before c is
@@ -463,7 +581,7 @@ func (c *Clusterer) compare(x, y string) int {
 	return strings.Compare(x, y)
 }
 
-// Record layout: version byte, uvarint-prefixed cluster and lang,
+// Record layout: version byte, uvarint-prefixed cluster, lang and source,
 // varint unix nanoseconds (0 = no date), then the signature and the lead
 // hashes, each as a uvarint count of little-endian uint32s.
 const recordVersion = 1
@@ -473,8 +591,10 @@ func encodeRecord(r *record) []byte {
 	b = append(b, recordVersion)
 	b = binary.AppendUvarint(b, uint64(len(r.Cluster)))
 	b = append(b, r.Cluster...)
-	b = binary.AppendUvarint(b, uint64(len(r.Lang)))
-	b = append(b, r.Lang...)
+	for _, s := range []string{r.Lang, r.Source} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
 	var ns int64
 	if !r.Published.IsZero() {
 		ns = r.Published.UnixNano()
@@ -509,6 +629,9 @@ func decodeRecord(b []byte) (*record, error) {
 		return nil, err
 	}
 	if r.Lang, err = str(); err != nil {
+		return nil, err
+	}
+	if r.Source, err = str(); err != nil {
 		return nil, err
 	}
 	ns, k := binary.Varint(b)
