@@ -3,8 +3,14 @@ package eval
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mirsad-observatory/mirsad/indexer/cluster"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
 
 // TestReport prints the clustering table; it reads the corpus and runs for
@@ -35,6 +41,46 @@ func TestLoadLabels(t *testing.T) {
 	for _, p := range ps {
 		if p.A == p.B || p.Reason == "" {
 			t.Errorf("bad pair %+v", p)
+		}
+	}
+}
+
+// TestErrors lists the labelled pairs the package default gets wrong, for
+// reading; it runs only with MIRSAD_BENCH=1.
+func TestErrors(t *testing.T) {
+	if os.Getenv("MIRSAD_BENCH") != "1" {
+		t.Skip("set MIRSAD_BENCH=1 to list misclassified pairs")
+	}
+	docs, err := LoadANT(filepath.Join(DefaultCorpusDir(), "ant-arabic-news"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*document.Article{}
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
+	}
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "e.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := cluster.New(cluster.Options{DB: db, Threshold: 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"labels.tsv", "labels_test.tsv"} {
+		ps, err := LoadLabels(filepath.Join("..", "testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := features(c, byID, ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range ps {
+			if got := cluster.Matches(cluster.Options{}, fs[i]); got != p.Same {
+				t.Logf("%s: %s %s labelled %v, got %v: %+v (%s)", file, p.A, p.B, p.Same, got, fs[i], p.Reason)
+			}
 		}
 	}
 }
