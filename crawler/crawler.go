@@ -101,6 +101,9 @@ type Options struct {
 	SourceTimeout time.Duration
 	Concurrency   int // sources fetched at once: 4
 	Workers       int // article pages of one source fetched at once: 4
+	// CheckpointEvery items of a source, the sink is flushed and their
+	// GUIDs recorded, so a run killed mid-source resumes after them: 100.
+	CheckpointEvery int
 
 	// Progress, when set, is called after each item of a source (and once
 	// when its listing is read); calls may come from several goroutines.
@@ -143,6 +146,9 @@ func New(opts Options, logger *slog.Logger) *Crawler {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 4
+	}
+	if opts.CheckpointEvery <= 0 {
+		opts.CheckpointEvery = 100
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -270,9 +276,11 @@ type sourceRun struct {
 	total int
 	// seen holds the GUIDs and canonical URLs handled in this run.
 	seen map[string]bool
-	// ingested holds guid -> fingerprint of items stored in this run,
-	// saved once the sink has flushed.
-	ingested map[string]string
+	// ingested holds guid -> fingerprint of items stored in this run and
+	// not yet recorded; they are recorded once the sink has flushed, every
+	// CheckpointEvery items and at the end.
+	ingested      map[string]string
+	checkpointing bool
 	// validators of listings, saved only when the source had no failure:
 	// a 304 next time must never hide an item that failed this time.
 	validators map[string]fetch.Conditional
@@ -390,21 +398,34 @@ func (c *Crawler) runSource(parent context.Context, src Source, sink Sink) Sourc
 // commit flushes the sink and then records what this run ingested, so the
 // records never run ahead of the stored articles.
 func (r *sourceRun) commit(ctx context.Context) {
-	ctx = context.WithoutCancel(ctx)
-	if f, ok := r.sink.(Flusher); ok {
-		if err := f.Flush(ctx); err != nil {
-			r.fail(r.src.URL, fmt.Errorf("crawler: store: %w", err))
-			return
-		}
-	}
-	if err := r.c.state.saveSeen(r.src.Name, r.ingested); err != nil {
-		r.log.Error("saving seen items failed", "err", err)
+	if !r.checkpoint(ctx) {
+		return
 	}
 	if r.ss.Failed == 0 {
 		if err := r.c.state.saveConditionals(r.validators); err != nil {
 			r.log.Error("saving validators failed", "err", err)
 		}
 	}
+}
+
+// checkpoint records the GUIDs ingested so far. It takes them before
+// flushing: each was put before the flush began, so the flush covers it.
+func (r *sourceRun) checkpoint(ctx context.Context) bool {
+	ctx = context.WithoutCancel(ctx)
+	r.mu.Lock()
+	done := r.ingested
+	r.ingested = map[string]string{}
+	r.mu.Unlock()
+	if f, ok := r.sink.(Flusher); ok {
+		if err := f.Flush(ctx); err != nil {
+			r.fail(r.src.URL, fmt.Errorf("crawler: store: %w", err))
+			return false
+		}
+	}
+	if err := r.c.state.saveSeen(r.src.Name, done); err != nil {
+		r.log.Error("saving seen items failed", "err", err)
+	}
+	return true
 }
 
 // fingerprint changes when a listing says an item changed.
@@ -494,9 +515,20 @@ func (r *sourceRun) item(ctx context.Context, it feed.Item) {
 			ss.Unchanged++
 		}
 	})
-	if guid != "" {
+	if guid == "" {
+		return
+	}
+	r.mu.Lock()
+	r.ingested[guid] = fp
+	due := len(r.ingested) >= r.c.opts.CheckpointEvery && !r.checkpointing
+	if due {
+		r.checkpointing = true
+	}
+	r.mu.Unlock()
+	if due {
+		r.checkpoint(ctx)
 		r.mu.Lock()
-		r.ingested[guid] = fp
+		r.checkpointing = false
 		r.mu.Unlock()
 	}
 }
