@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
 )
@@ -148,6 +151,27 @@ func TestTuneBoost(t *testing.T) {
 	}
 }
 
+// Analyzers that only the tuning grid uses: other n-gram sizes, and
+// n-grams of the stem instead of the proclitic-stripped word.
+func init() {
+	ng := func(pre analysis.TokenFilter, min, max int) func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			return &analysis.DefaultAnalyzer{Tokenizer: arabic.NewTokenizer(), TokenFilters: []analysis.TokenFilter{
+				arabic.NormalizeFilter{}, arabic.StopFilter{}, pre, arabic.NgramFilter{Min: min, Max: max}}}, nil
+		}
+	}
+	for name, fn := range map[string]func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error){
+		"tune_ngram_3_3":      ng(arabic.ProcliticFilter{}, 3, 3),
+		"tune_ngram_3_5":      ng(arabic.ProcliticFilter{}, 3, 5),
+		"tune_ngram_2_4":      ng(arabic.ProcliticFilter{}, 2, 4),
+		"tune_ngram_stem_3_4": ng(arabic.StemFilter{}, 3, 4),
+	} {
+		if err := registry.RegisterAnalyzer(name, fn); err != nil {
+			panic(err)
+		}
+	}
+}
+
 // TestTuneFields prints the grid that chose ProposedFields (extra Arabic
 // fields and their boosts, query-side question words, scoring model), on
 // the FIRST half of the xquad questions only.
@@ -159,25 +183,26 @@ func TestTuneFields(t *testing.T) {
 	}
 	product := BodyFields(indexer.TextFields["ar"])
 	with := func(extra ...Field) []Field { return append(append([]Field{}, product...), extra...) }
-	ngram := func(b float64) Field {
-		return Field{Name: "body_ar_ngram", Analyzer: arabic.NgramAnalyzerName, Boost: b}
-	}
-	root := func(b float64) Field { return Field{Name: "body_ar_root", Analyzer: arabic.RootAnalyzerName, Boost: b} }
+	ngram := func(an string, b float64) Field { return Field{Name: "body_ar_ngram", Analyzer: an, Boost: b} }
+	root := Field{Name: "body_ar_root", Analyzer: arabic.RootAnalyzerName, Boost: 0.2}
 	grid := []scheme{{Name: "product", Fields: product}}
-	for _, b := range []float64{0.1, 0.3, 0.6, 1} {
-		grid = append(grid, scheme{Name: fmt.Sprintf("+ ngram^%g", b), Fields: with(ngram(b))})
+	for _, b := range []float64{0.2, 0.3, 0.5, 0.7, 1} {
+		grid = append(grid, scheme{Name: fmt.Sprintf("+ ngram^%g", b), Fields: with(ngram(arabic.NgramAnalyzerName, b))})
 	}
-	for _, b := range []float64{0.1, 0.2, 0.4} {
-		grid = append(grid, scheme{Name: fmt.Sprintf("+ root^%g", b), Fields: with(root(b))})
-		grid = append(grid, scheme{Name: fmt.Sprintf("+ ngram^0.3 + root^%g", b), Fields: with(ngram(0.3), root(b))})
+	for _, an := range []string{"tune_ngram_3_3", "tune_ngram_3_5", "tune_ngram_2_4", "tune_ngram_stem_3_4"} {
+		grid = append(grid, scheme{Name: "+ " + an + "^0.5", Fields: with(ngram(an, 0.5))})
 	}
-	questions := with(ngram(0.3), root(0.2))
-	for i, qa := range []string{arabic.QueryAnalyzerName, arabic.ExactQueryAnalyzerName, arabic.NgramQueryAnalyzerName, ""} {
+	grid = append(grid,
+		scheme{Name: "+ root^0.2", Fields: with(root)},
+		scheme{Name: "+ ngram^0.5 + root^0.2", Fields: with(ngram(arabic.NgramAnalyzerName, 0.5), root)},
+	)
+	questions := with(ngram(arabic.NgramAnalyzerName, 0.5))
+	for i, qa := range []string{arabic.QueryAnalyzerName, arabic.ExactQueryAnalyzerName, arabic.NgramQueryAnalyzerName} {
 		questions[i].QueryAnalyzer = qa
 	}
 	grid = append(grid,
-		scheme{Name: "+ ngram^0.3 + root^0.2, question words off the query", Fields: questions},
-		scheme{Name: "+ ngram^0.3 + root^0.2, bm25", Fields: with(ngram(0.3), root(0.2)), Scoring: "bm25"},
+		scheme{Name: "+ ngram^0.5, question words off the query", Fields: questions},
+		scheme{Name: "+ ngram^0.5, bm25", Fields: with(ngram(arabic.NgramAnalyzerName, 0.5)), Scoring: "bm25"},
 	)
 	tuneHalf(t, "ar", grid)
 }

@@ -10,11 +10,13 @@ import (
 // Names of the character n-gram field's parts.
 const (
 	// NgramAnalyzerName indexes the 3- and 4-letter n-grams of each
-	// normalized, stemmed Arabic word. It is meant as a low-boost extra
-	// field beside the stemmed and exact fields: n-grams let broken plurals
-	// and derivations (أخطاء/خطأ، اعترض/الاعتراضات) share terms that no
-	// light stemmer gives them, at the price of matching unrelated words
-	// too, which the boost keeps small.
+	// normalized Arabic word with its article and the clitics before it
+	// stripped (ProcliticFilter). It is meant as a low-boost extra field
+	// beside the stemmed and exact fields: n-grams let broken plurals and
+	// derivations (أخطاء/خطأ، اعترض/الاعتراضات) share terms that no light
+	// stemmer gives them, at the price of matching unrelated words too,
+	// which the boost keeps small. It does not run the stemmer: n-grams
+	// absorb suffixes anyway, and the stemmer is the costliest filter.
 	NgramAnalyzerName = "mirsad_ar_ngram"
 	NgramFilterName   = "mirsad_ar_ngram"
 )
@@ -66,11 +68,12 @@ func (f NgramFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 }
 
 // NewNgramAnalyzer returns the n-gram analyzer (what NgramAnalyzerName
-// resolves to): the stemmed analyzer's chain followed by 3- and 4-grams.
+// resolves to): normalize, drop stop words, strip proclitics, cut 3- and
+// 4-grams.
 func NewNgramAnalyzer() analysis.Analyzer {
 	return &analysis.DefaultAnalyzer{
 		Tokenizer:    NewTokenizer(),
-		TokenFilters: []analysis.TokenFilter{NormalizeFilter{}, StopFilter{}, StemFilter{}, NgramFilter{Min: 3, Max: 4}},
+		TokenFilters: []analysis.TokenFilter{NormalizeFilter{}, StopFilter{}, ProcliticFilter{}, NgramFilter{Min: 3, Max: 4}},
 	}
 }
 
@@ -92,4 +95,54 @@ func init() {
 	}); err != nil {
 		panic(err)
 	}
+}
+
+// Normalized proclitic letters as UTF-8 (all two bytes).
+var (
+	bAlef = []byte("ا")
+	bLam  = []byte("ل")
+	bWaw  = []byte("و")
+	bFeh  = []byte("ف")
+	bBeh  = []byte("ب")
+	bKaf  = []byte("ك")
+)
+
+// ProcliticFilter strips the article and the clitics stacked before it
+// (ال، وال، فال، بال، كال، لل، وبال، ولل ...) from normalized Arabic words,
+// leaving at least two letters. It is a cheap stand-in for the stemmer in
+// the n-gram field: n-grams already absorb suffixes, and an article left
+// on would make "ال"-grams that match every other word.
+type ProcliticFilter struct{}
+
+// Filter implements analysis.TokenFilter.
+func (ProcliticFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		tok.Term = stripProclitics(tok.Term)
+	}
+	return input
+}
+
+func stripProclitics(t []byte) []byte {
+	at := func(b []byte, i int, l []byte) bool { return len(b) >= i+2 && b[i] == l[0] && b[i+1] == l[1] }
+	o := 0
+	if at(t, 0, bWaw) || at(t, 0, bFeh) {
+		o = 2
+	}
+	switch {
+	case at(t, o, bAlef) && at(t, o+2, bLam):
+		o += 4
+	case at(t, o, bLam) && at(t, o+2, bLam):
+		if IsProtected(string(t[o+2:])) {
+			return t[o+2:] // ل + لبنان, not لل + بنان
+		}
+		o += 4
+	case (at(t, o, bBeh) || at(t, o, bKaf)) && at(t, o+2, bAlef) && at(t, o+4, bLam):
+		o += 6
+	default:
+		return t // a lone و or ف may be the word's own letter
+	}
+	if len(t)-o < 4 {
+		return t
+	}
+	return t[o:]
 }

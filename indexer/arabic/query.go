@@ -67,7 +67,7 @@ func NewExactQueryAnalyzer() analysis.Analyzer {
 func NewNgramQueryAnalyzer() analysis.Analyzer {
 	return &analysis.DefaultAnalyzer{
 		Tokenizer:    NewTokenizer(),
-		TokenFilters: []analysis.TokenFilter{NormalizeFilter{}, StopFilter{}, QuestionFilter{}, StemFilter{}, NgramFilter{Min: 3, Max: 4}},
+		TokenFilters: []analysis.TokenFilter{NormalizeFilter{}, StopFilter{}, QuestionFilter{}, ProcliticFilter{}, NgramFilter{Min: 3, Max: 4}},
 	}
 }
 

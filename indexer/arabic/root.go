@@ -1,6 +1,8 @@
 package arabic
 
 import (
+	"unicode/utf8"
+
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -16,11 +18,20 @@ const (
 	RootFilterName   = "mirsad_ar_root"
 )
 
-// rootish reduces a stem (runes of a normalized, stemmed word) toward
-// three or four consonants. Protected names never reach it whole: the
-// filter passes them unchanged.
-func rootish(r []rune) []rune {
-	// است/ست (istaf'ala) and ان/ا + ت (ifta'ala, infa'ala) before the rest.
+// rootish appends to dst the root-ish form of a stem (a normalized,
+// stemmed Arabic word), reduced toward three or four consonants: the
+// istaf'ala/infa'ala prefixes, one verb or participle prefix, weak letters
+// and hamza after the first letter (كاتب، مكتوب، تسجيل، أخطاء → كتب، كتب،
+// سجل، خط) and a final ه. Callers skip protected names.
+func rootish(dst []byte, stem []byte) []byte {
+	var buf [32]rune
+	r := buf[:0]
+	for _, c := range string(stem) {
+		if len(r) == len(buf) {
+			return append(dst, stem...)
+		}
+		r = append(r, c)
+	}
 	switch {
 	case len(r) >= 6 && hasPrefix(r, 'ا', 'س', 'ت'):
 		r = r[3:]
@@ -29,30 +40,34 @@ func rootish(r []rune) []rune {
 	case len(r) >= 5 && hasPrefix(r, 'ا', 'ن'):
 		r = r[2:]
 	}
-	// One verb or participle prefix.
 	if len(r) >= 4 {
 		switch r[0] {
 		case 'ي', 'ت', 'ن', 'ا', 'م', 'ء':
 			r = r[1:]
 		}
 	}
-	// Weak letters and hamza after the first letter (كاتب، مكتوب، تسجيل،
-	// أخطاء → كتب، كتب، سجل، خط) and a final ه (the feminine ending the
-	// stemmer left).
-	if len(r) >= 3 {
-		out := make([]rune, 1, len(r))
-		out[0] = r[0]
-		for i, c := range r[1:] {
-			if c == 'ا' || c == 'و' || c == 'ي' || c == 'ء' || (c == heh && i == len(r)-2) {
-				continue
-			}
-			out = append(out, c)
+	if len(r) < 3 {
+		for _, c := range r {
+			dst = utf8.AppendRune(dst, c)
 		}
-		if len(out) >= 2 {
-			r = out
+		return dst
+	}
+	weak := func(i int, c rune) bool {
+		return c == 'ا' || c == 'و' || c == 'ي' || c == 'ء' || (c == heh && i == len(r)-1)
+	}
+	kept := 1
+	for i, c := range r[1:] {
+		if !weak(i+1, c) {
+			kept++
 		}
 	}
-	return r
+	dst = utf8.AppendRune(dst, r[0])
+	for i, c := range r[1:] {
+		if kept < 2 || !weak(i+1, c) {
+			dst = utf8.AppendRune(dst, c)
+		}
+	}
+	return dst
 }
 
 // RootFilter replaces each stemmed Arabic word by its root-ish form.
@@ -64,7 +79,7 @@ func (RootFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		if len(tok.Term) < 6 || !isArabicWord(string(tok.Term[:2])) || IsProtected(string(tok.Term)) {
 			continue
 		}
-		tok.Term = []byte(string(rootish([]rune(string(tok.Term)))))
+		tok.Term = rootish(make([]byte, 0, len(tok.Term)), tok.Term)
 	}
 	return input
 }
