@@ -47,9 +47,14 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		names[i] = s.Name
 	}
 	prog := newIngestProgress(e.stderr, names)
-	runner := runs.NewRunner(runs.RunnerOptions{
+	var runner *runs.Runner
+	cr := newCrawler(cfg, e, ix, func(p crawler.Progress) {
+		prog.update(p)
+		runner.Observe(p) // the run record stays current should the process die mid-run
+	})
+	runner = runs.NewRunner(runs.RunnerOptions{
 		Store:   store,
-		Crawler: newCrawler(cfg, e, ix, prog.update),
+		Crawler: cr,
 		Sink:    flushSink{sink{ix}},
 		Sources: sources,
 		Context: ctx,

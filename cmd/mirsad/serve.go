@@ -11,6 +11,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/mirsad-observatory/mirsad/crawler"
 	"github.com/mirsad-observatory/mirsad/crawler/runs"
 )
 
@@ -45,9 +46,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner := runs.NewRunner(runs.RunnerOptions{
+	var runner *runs.Runner
+	cr := newCrawler(cfg, e, ix, func(p crawler.Progress) { runner.Observe(p) })
+	runner = runs.NewRunner(runs.RunnerOptions{
 		Store:   store,
-		Crawler: newCrawler(cfg, e, ix, nil),
+		Crawler: cr,
 		Sink:    flushSink{sink{ix}},
 		Sources: sources,
 		Context: ctx,

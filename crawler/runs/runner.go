@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mirsad-observatory/mirsad/crawler"
 )
@@ -45,9 +46,19 @@ type RunnerOptions struct {
 type Runner struct {
 	o    RunnerOptions
 	mu   sync.Mutex
-	busy map[string]bool
+	busy map[string]string // source -> id of the run it is in ("" while claimed)
+	live map[string]*liveRun
 	wg   sync.WaitGroup
 }
+
+// liveRun holds the latest counts of a running run between writes.
+type liveRun struct {
+	counts  map[string]crawler.SourceSummary
+	written time.Time
+}
+
+// progressEvery bounds how often a running run's counts are written.
+const progressEvery = 2 * time.Second
 
 // NewRunner returns a Runner.
 func NewRunner(o RunnerOptions) *Runner {
@@ -57,7 +68,7 @@ func NewRunner(o RunnerOptions) *Runner {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
-	return &Runner{o: o, busy: map[string]bool{}}
+	return &Runner{o: o, busy: map[string]string{}, live: map[string]*liveRun{}}
 }
 
 // SourceNames lists the configured sources.
@@ -86,22 +97,23 @@ func (r *Runner) claim(names []string) ([]crawler.Source, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range srcs {
-		if r.busy[s.Name] {
+		if _, busy := r.busy[s.Name]; busy {
 			return nil, fmt.Errorf("%w: %s", ErrBusy, s.Name)
 		}
 	}
 	for _, s := range srcs {
-		r.busy[s.Name] = true
+		r.busy[s.Name] = ""
 	}
 	return srcs, nil
 }
 
-func (r *Runner) release(srcs []crawler.Source) {
+func (r *Runner) release(id string, srcs []crawler.Source) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range srcs {
 		delete(r.busy, s.Name)
 	}
+	delete(r.live, id)
 }
 
 func (r *Runner) begin(trigger string, names []string) (Run, []crawler.Source, error) {
@@ -115,14 +127,20 @@ func (r *Runner) begin(trigger string, names []string) (Run, []crawler.Source, e
 	}
 	run, err := r.o.Store.Begin(trigger, list)
 	if err != nil {
-		r.release(srcs)
+		r.release("", srcs)
 		return Run{}, nil, err
 	}
+	r.mu.Lock()
+	for _, s := range srcs {
+		r.busy[s.Name] = run.ID
+	}
+	r.live[run.ID] = &liveRun{counts: map[string]crawler.SourceSummary{}, written: time.Now()}
+	r.mu.Unlock()
 	return run, srcs, nil
 }
 
 func (r *Runner) execute(ctx context.Context, run Run, srcs []crawler.Source) (Run, error) {
-	defer r.release(srcs)
+	defer r.release(run.ID, srcs)
 	sum := r.o.Crawler.Run(ctx, srcs, r.o.Sink)
 	if f, ok := r.o.Sink.(crawler.Flusher); ok {
 		if err := f.Flush(context.WithoutCancel(ctx)); err != nil {
@@ -144,6 +162,36 @@ func (r *Runner) execute(ctx context.Context, run Run, srcs []crawler.Source) (R
 		r.o.OnFinish(done)
 	}
 	return done, nil
+}
+
+// Observe takes the crawler's progress reports (wire it as
+// crawler.Options.Progress) and writes a running run's counts at most every
+// two seconds, and when a source finishes.
+func (r *Runner) Observe(p crawler.Progress) {
+	r.mu.Lock()
+	id := r.busy[p.Source]
+	lr := r.live[id]
+	if lr == nil {
+		r.mu.Unlock()
+		return
+	}
+	c := p.Counts
+	c.Name = p.Source
+	lr.counts[p.Source] = c
+	now := time.Now()
+	if !p.Finished && now.Sub(lr.written) < progressEvery {
+		r.mu.Unlock()
+		return
+	}
+	lr.written = now
+	counts := make([]crawler.SourceSummary, 0, len(lr.counts))
+	for _, c := range lr.counts {
+		counts = append(counts, c)
+	}
+	r.mu.Unlock()
+	if err := r.o.Store.Progress(id, counts); err != nil {
+		r.o.Logger.Warn("recording progress failed", "run", id, "err", err)
+	}
 }
 
 // Run ingests the named sources (all when none) now and returns the

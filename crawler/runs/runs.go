@@ -105,6 +105,42 @@ func (s *Store) Finish(id string, sum crawler.Summary) (Run, error) {
 	return r, s.prune()
 }
 
+// Progress replaces the counts of a run's sources while it is running, so
+// GET /api/runs shows how far a long run has got. A run already finished is
+// left alone: a late progress report never overwrites its outcome.
+func (s *Store) Progress(id string, counts []crawler.SourceSummary) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(Bucket))
+		v := b.Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		var r Run
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		if r.Status != StatusRunning {
+			return nil
+		}
+		for _, c := range counts {
+			for i := range r.Sources {
+				if r.Sources[i].Name == c.Name {
+					r.Sources[i] = c
+				}
+			}
+		}
+		data, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(id), data)
+	})
+	if err != nil {
+		return fmt.Errorf("runs: progress of %s: %w", id, err)
+	}
+	return nil
+}
+
 // MarkInterrupted marks every run still recorded as running as interrupted.
 // Call it at start-up, before any run begins.
 func (s *Store) MarkInterrupted() (int, error) {

@@ -242,3 +242,54 @@ func TestHandler(t *testing.T) {
 		t.Errorf("bad limit: %d %v", code, out)
 	}
 }
+
+func TestLiveProgress(t *testing.T) {
+	block := make(chan struct{})
+	srv := feedServer(t, block)
+	st, err := Open(openDB(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runner *Runner
+	cr := crawler.New(crawler.Options{
+		Fetch:    fetch.New(fetch.Options{AllowPrivateNetworks: true, MaxRetries: -1}, nil),
+		Progress: func(p crawler.Progress) { runner.Observe(p) },
+	}, nil)
+	runner = NewRunner(RunnerOptions{Store: st, Crawler: cr, Sink: &memSink{}, Sources: []crawler.Source{
+		{Name: "fast", URL: srv.URL + "/rss.xml"},
+		{Name: "slow", URL: srv.URL + "/slow.xml"},
+	}})
+	run, err := runner.Start("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// While slow hangs, the record shows fast's finished counts.
+	deadline := time.Now().Add(5 * time.Second)
+	var got Run
+	for time.Now().Before(deadline) {
+		if got, err = st.Get(run.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got.Sources[0].New == 1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got.Status != StatusRunning || got.Sources[0].Name != "fast" || got.Sources[0].New != 1 || got.Sources[1].Fetched != 0 {
+		t.Fatalf("while running: %+v", got)
+	}
+	close(block)
+	runner.Wait()
+	final, _ := st.Get(run.ID)
+	if final.Status != StatusOK || final.Sources[1].New+final.Sources[1].Unchanged != 1 {
+		t.Fatalf("final: %+v", final)
+	}
+	// A late report never reopens a finished run.
+	runner.Observe(crawler.Progress{Source: "fast", Finished: true})
+	if err := st.Progress(run.ID, []crawler.SourceSummary{{Name: "fast"}}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := st.Get(run.ID); again.Sources[0].New != 1 || again.Status != StatusOK {
+		t.Errorf("finished run changed: %+v", again)
+	}
+}
