@@ -26,10 +26,10 @@ import (
 // Defaults, chosen by measurement on a labelled sample of ANT Arabic news
 // pairs (see docs/bench/clustering.md).
 const (
-	DefaultThreshold           = 0.20
-	DefaultSameSourceThreshold = 0.60
+	DefaultThreshold           = 0.10
+	DefaultSameSourceThreshold = 0.80
 	DefaultSameMinuteThreshold = 0.30
-	DefaultLeadThreshold       = 0.02
+	DefaultLeadThreshold       = 0.05
 	DefaultLeadWords           = 50
 	DefaultMaxGap              = 24 * time.Hour
 	DefaultShingle             = 3
@@ -98,6 +98,7 @@ type Clusterer struct {
 	mu       sync.RWMutex
 	docs     map[string]*record
 	bands    []map[uint64][]string
+	byHour   map[int64][]string  // dated articles by hour of publication
 	clusters map[string][]string // cluster id -> member ids
 }
 
@@ -136,6 +137,7 @@ func New(opts Options) (*Clusterer, error) {
 		log:      opts.Logger.With("component", "cluster"),
 		docs:     map[string]*record{},
 		bands:    make([]map[uint64][]string, opts.Bands),
+		byHour:   map[int64][]string{},
 		clusters: map[string][]string{},
 	}
 	for i := range c.bands {
@@ -220,7 +222,8 @@ func (c *Clusterer) Signature(text string) []uint32 {
 
 // Features are what a pair of articles is judged by.
 type Features struct {
-	Similarity float64       // estimated Jaccard similarity of the whole texts
+	Similarity float64       // Jaccard similarity of the whole texts (exact when checked, else Estimate)
+	Estimate   float64       // MinHash estimate of Similarity
 	Lead       float64       // smaller share of either lead found in the other article
 	Gap        time.Duration // difference in publication time, 0 if undated
 	SameLang   bool
@@ -262,19 +265,39 @@ func Matches(opts Options, f Features) bool {
 // loaded only when the lead check can change the outcome.
 func (c *Clusterer) features(r *record, rFull []uint32, o *record, oFull func() []uint32) Features {
 	f := Features{
-		Similarity: Similarity(r.Sig, o.Sig),
+		Estimate:   Similarity(r.Sig, o.Sig),
 		SameLang:   r.Lang == o.Lang,
 		SameSource: r.Source != "" && r.Source == o.Source,
 		Dated:      !r.Published.IsZero() && !o.Published.IsZero(),
 	}
+	f.Similarity = f.Estimate
 	if f.Dated {
 		f.Gap = r.Published.Sub(o.Published).Abs()
 	}
-	if f.SameLang && !f.SameSource && f.Similarity >= c.opts.Threshold {
-		f.Lead = min(containment(r.Lead, oFull()), containment(o.Lead, rFull))
+	// The MinHash estimate only filters: its standard error is about 0.04
+	// near the thresholds, so pairs within prefilterMargin of the lowest
+	// threshold are decided on their stored shingles.
+	lowest := min(c.opts.Threshold, c.opts.SameSourceThreshold)
+	if c.opts.SameMinuteThreshold >= 0 {
+		lowest = min(lowest, c.opts.SameMinuteThreshold)
+	}
+	if f.SameLang && f.Estimate >= max(lowest-prefilterMargin, lowest/3) {
+		of := oFull()
+		if len(rFull) > 0 && len(of) > 0 {
+			n := intersect(rFull, of)
+			f.Similarity = float64(n) / float64(len(rFull)+len(of)-n)
+		}
+		f.Lead = min(containment(r.Lead, of), containment(o.Lead, rFull))
 	}
 	return f
 }
+
+// prefilterMargin is how far below the lowest threshold a MinHash estimate
+// may fall and still be checked exactly (three standard errors at J=0.2
+// with 128 hashes); for low thresholds a third of the threshold is the
+// floor (about three standard errors at J=0.1), so that unrelated
+// articles of the same day are not read from disk.
+const prefilterMargin = 0.1
 
 // prepare computes an article's record and the sorted 32-bit hashes of all
 // its shingles.
@@ -322,14 +345,19 @@ func sourceKey(a *document.Article) string {
 
 // containment is the share of the sorted set x found in the sorted set y.
 func containment(x, y []uint32) float64 {
-	if len(x) == 0 || len(y) == 0 {
+	if len(x) == 0 {
 		return 0
 	}
-	inter := 0
+	return float64(intersect(x, y)) / float64(len(x))
+}
+
+// intersect counts the elements two sorted distinct sets share.
+func intersect(x, y []uint32) int {
+	n := 0
 	for i, j := 0, 0; i < len(x) && j < len(y); {
 		switch {
 		case x[i] == y[j]:
-			inter++
+			n++
 			i++
 			j++
 		case x[i] < y[j]:
@@ -338,7 +366,7 @@ func containment(x, y []uint32) float64 {
 			j++
 		}
 	}
-	return float64(inter) / float64(len(x))
+	return n
 }
 
 // Assign puts a into a cluster and returns the cluster id: the id of an
@@ -392,8 +420,12 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 		if old, ok := c.docs[p.id]; ok {
 			if old.Lang == p.rec.Lang && old.Source == p.rec.Source && slices.Equal(old.Sig, p.rec.Sig) && slices.Equal(old.Lead, p.rec.Lead) {
 				if !old.Published.Equal(p.rec.Published) && !p.rec.Published.IsZero() {
-					old.Published = p.rec.Published
-					changed[p.id] = old
+					// Same text, corrected date: same cluster, re-filed
+					// under its new hour.
+					c.remove(p.id, old)
+					p.rec.Cluster = old.Cluster
+					c.add(p.id, p.rec)
+					changed[p.id] = p.rec
 				}
 				out[i] = old.Cluster
 				continue
@@ -441,7 +473,10 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 }
 
 // best returns the cluster of the most similar matching candidate, or ""
-// when there is none. Called with c.mu held.
+// when there is none. Candidates are every article published within MaxGap
+// (compared by signature first, which is cheap at news volumes) plus what
+// the LSH bands propose, which is all an undated article gets. Called with
+// c.mu held.
 func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32) string {
 	if len(r.Sig) == 0 {
 		return ""
@@ -449,19 +484,34 @@ func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32
 	var bestID string
 	bestSim := -1.0
 	seen := map[string]struct{}{}
+	consider := func(id string) {
+		if _, dup := seen[id]; dup {
+			return
+		}
+		seen[id] = struct{}{}
+		o := c.docs[id]
+		if len(o.Sig) != len(r.Sig) {
+			return
+		}
+		f := c.features(r, full, o, func() []uint32 { return load(id) })
+		if !c.Match(f) {
+			return
+		}
+		if s := f.Similarity; s > bestSim || s == bestSim && id < bestID {
+			bestID, bestSim = id, s
+		}
+	}
+	if !r.Published.IsZero() && c.opts.MaxGap > 0 {
+		from, to := hourOf(r.Published.Add(-c.opts.MaxGap)), hourOf(r.Published.Add(c.opts.MaxGap))
+		for h := from; h <= to; h++ {
+			for _, id := range c.byHour[h] {
+				consider(id)
+			}
+		}
+	}
 	for band := range c.bands {
 		for _, id := range c.bands[band][bandKey(band, r.Sig[band*c.rows:(band+1)*c.rows])] {
-			if _, dup := seen[id]; dup {
-				continue
-			}
-			seen[id] = struct{}{}
-			f := c.features(r, full, c.docs[id], func() []uint32 { return load(id) })
-			if !c.Match(f) {
-				continue
-			}
-			if s := f.Similarity; s > bestSim || s == bestSim && id < bestID {
-				bestID, bestSim = id, s
-			}
+			consider(id)
 		}
 	}
 	if bestID == "" {
@@ -469,6 +519,8 @@ func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32
 	}
 	return c.docs[bestID].Cluster
 }
+
+func hourOf(t time.Time) int64 { return t.Unix() / 3600 }
 
 func encodeU32s(xs []uint32) []byte {
 	b := make([]byte, 0, 4*len(xs))
@@ -492,6 +544,10 @@ func decodeU32s(b []byte) []uint32 {
 func (c *Clusterer) add(id string, r *record) {
 	c.docs[id] = r
 	c.clusters[r.Cluster] = append(c.clusters[r.Cluster], id)
+	if !r.Published.IsZero() {
+		h := hourOf(r.Published)
+		c.byHour[h] = append(c.byHour[h], id)
+	}
 	if len(r.Sig) != len(c.hasher.a) {
 		return
 	}
@@ -508,6 +564,14 @@ func (c *Clusterer) remove(id string, r *record) {
 		c.clusters[r.Cluster] = m
 	} else {
 		delete(c.clusters, r.Cluster)
+	}
+	if !r.Published.IsZero() {
+		h := hourOf(r.Published)
+		if ids := deleteID(c.byHour[h], id); len(ids) > 0 {
+			c.byHour[h] = ids
+		} else {
+			delete(c.byHour, h)
+		}
 	}
 	if len(r.Sig) != len(c.hasher.a) {
 		return

@@ -68,7 +68,7 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"labels.tsv", "labels_test.tsv"} {
+	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_test.tsv"} {
 		ps, err := LoadLabels(filepath.Join("..", "testdata", file))
 		if err != nil {
 			t.Fatal(err)
