@@ -101,9 +101,11 @@ type Options struct {
 	SourceTimeout time.Duration
 	Concurrency   int // sources fetched at once: 4
 	Workers       int // article pages of one source fetched at once: 4
-	// CheckpointEvery items of a source, the sink is flushed and their
-	// GUIDs recorded, so a run killed mid-source resumes after them: 100.
-	CheckpointEvery int
+	// CheckpointInterval: this often during a source, the sink is flushed
+	// and the GUIDs stored so far recorded, so a run killed mid-source
+	// resumes after them: 15s. Time rather than a count, so that fast
+	// sources do not cut the sink's batches short.
+	CheckpointInterval time.Duration
 
 	// Progress, when set, is called after each item of a source (and once
 	// when its listing is read); calls may come from several goroutines.
@@ -147,8 +149,8 @@ func New(opts Options, logger *slog.Logger) *Crawler {
 	if opts.Workers <= 0 {
 		opts.Workers = 4
 	}
-	if opts.CheckpointEvery <= 0 {
-		opts.CheckpointEvery = 100
+	if opts.CheckpointInterval <= 0 {
+		opts.CheckpointInterval = 15 * time.Second
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -278,9 +280,10 @@ type sourceRun struct {
 	seen map[string]bool
 	// ingested holds guid -> fingerprint of items stored in this run and
 	// not yet recorded; they are recorded once the sink has flushed, every
-	// CheckpointEvery items and at the end.
-	ingested      map[string]string
-	checkpointing bool
+	// CheckpointInterval and at the end.
+	ingested       map[string]string
+	checkpointing  bool
+	lastCheckpoint time.Time
 	// validators of listings, saved only when the source had no failure:
 	// a 304 next time must never hide an item that failed this time.
 	validators map[string]fetch.Conditional
@@ -353,6 +356,7 @@ func (c *Crawler) runSource(parent context.Context, src Source, sink Sink) Sourc
 		c: c, src: src, sink: sink, log: c.logger.With("source", src.Name),
 		ss:   SourceSummary{Name: src.Name},
 		seen: map[string]bool{}, ingested: map[string]string{}, validators: map[string]fetch.Conditional{},
+		lastCheckpoint: time.Now(),
 	}
 	ctx, cancel := context.WithTimeout(parent, r.timeout())
 	defer cancel()
@@ -520,9 +524,10 @@ func (r *sourceRun) item(ctx context.Context, it feed.Item) {
 	}
 	r.mu.Lock()
 	r.ingested[guid] = fp
-	due := len(r.ingested) >= r.c.opts.CheckpointEvery && !r.checkpointing
+	now := time.Now()
+	due := !r.checkpointing && now.Sub(r.lastCheckpoint) >= r.c.opts.CheckpointInterval
 	if due {
-		r.checkpointing = true
+		r.checkpointing, r.lastCheckpoint = true, now
 	}
 	r.mu.Unlock()
 	if due {

@@ -720,13 +720,13 @@ func TestCheckpointsDuringASource(t *testing.T) {
 	defer cancel()
 	var checked bool
 	c := newTestCrawler(t, func(o *Options) {
-		o.DB, o.Workers, o.CheckpointEvery = db, 1, 50
+		o.DB, o.Workers, o.CheckpointInterval = db, 1, time.Nanosecond
 		o.Progress = func(p Progress) {
 			if p.Done != 160 || checked {
 				return
 			}
 			checked = true
-			// Mid-run: at least three checkpoints, none ahead of the sink.
+			// Mid-run: checkpoints were taken, none ahead of the sink.
 			if seen, stored := seenCount(t, db), sink.stored(); seen < 150 || seen > stored {
 				t.Errorf("at 160 items: %d recorded, %d durable", seen, stored)
 			}
