@@ -271,3 +271,42 @@ func FuzzSignature(f *testing.F) {
 		}
 	})
 }
+
+// TestHardNegatives checks that each hard negative of the fixtures is kept
+// apart by the rule meant for it, and would be merged without that rule.
+func TestHardNegatives(t *testing.T) {
+	fs := loadFixtures(t)
+	byID := map[string]*document.Article{}
+	for i := range fs {
+		byID[fs[i].ID] = &fs[i].Article
+	}
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	c := newClusterer(t, db)
+	tests := []struct {
+		name, a, b string
+		without    Options // the default with the rule switched off
+	}{
+		{"appended related-story block needs the lead check", "a1", "f1", Options{LeadThreshold: -1}},
+		{"same-outlet follow-up needs the same-outlet threshold", "a1", "e1", Options{SameSourceThreshold: DefaultThreshold}},
+		{"translation needs the language check", "a1", "d1", Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := c.Compare(byID[tt.a], byID[tt.b])
+			if c.Match(f) {
+				t.Fatalf("%s and %s match: %+v", tt.a, tt.b, f)
+			}
+			if tt.a == "a1" && tt.b == "d1" {
+				f.SameLang = true
+				if Matches(tt.without, f) {
+					t.Fatalf("translation would match on text alone: %+v", f)
+				}
+				return
+			}
+			if !Matches(tt.without, f) {
+				t.Fatalf("pair is not hard: it stays apart without the rule too: %+v", f)
+			}
+		})
+	}
+}
