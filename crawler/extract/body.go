@@ -166,7 +166,7 @@ func trafilaturaBlocks(root *html.Node, title string, links map[string]bool) (ou
 			}
 		}
 	}
-	return blocks
+	return addSplitChunks(root, blocks, title)
 }
 
 // cleanBlocks removes what is not article text: the headline and dek above
@@ -213,6 +213,7 @@ func isHeading(tag string) bool {
 var (
 	// bylineRe matches folded byline lines: "by NAME", "بقلم: NAME", "كتب: NAME".
 	bylineRe   = regexp.MustCompile(`^(by|بقلم|كتب|كتبت|اعداد|تحرير)\s*:?\s+\S`)
+	adblockRe  = regexp.MustCompile(`ad[- ]?block|مانع الاعلانات`)
 	urlLineRe  = regexp.MustCompile(`^(https?://|www\.)\S+$`)
 	yearRe     = regexp.MustCompile(`(^|\D)(19|20)\d\d(\D|$)|\d{1,2}:\d\d`)
 	datewordRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|updated|published|منذ|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|تشرين|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|السبت|الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة`)
@@ -248,7 +249,7 @@ func trimTeaserTail(blocks []block, links map[string]bool) []block {
 	}
 	linked := 0
 	for _, b := range blocks[last+1:] {
-		if b.tag == "li" || b.tag == "td" || b.tag == "tr" || b.runes >= 100 || endsSentence(b.text) {
+		if b.tag == "td" || b.tag == "tr" || b.runes >= 100 || endsSentence(b.text) {
 			return blocks
 		}
 		if links[foldText(b.text)] {
@@ -352,6 +353,9 @@ func isBoilerplateLine(key string, b block) bool {
 		return true
 	}
 	if b.runes <= 60 && bylineRe.MatchString(key) {
+		return true
+	}
+	if b.runes < 300 && adblockRe.MatchString(key) {
 		return true
 	}
 	for _, p := range boilerplatePrefixes {

@@ -64,6 +64,13 @@ func TestExtractFields(t *testing.T) {
 			bodyLacks: []string{"نص خارج المقال"},
 		},
 		{
+			name:      "body split into same-class chunks around a newsletter box",
+			file:      "en-split.html",
+			url:       "https://daily.example.com/world/doha-talks",
+			bodyHas:   []string{"Negotiators from both sides", "Egypt sent its intelligence chief", "The United States envoy is due", "Aid agencies welcomed"},
+			bodyLacks: []string{"Sign up for our morning briefing", "More stories", "Aid convoys cross at Rafah"},
+		},
+		{
 			name: "selectors that match nothing fall back",
 			file: "en-meta.html",
 			url:  "https://news.example.com/world/mediators",
