@@ -28,6 +28,7 @@ const (
 	FieldMentioned    = "mentioned_days" // every day a date mention covers
 	FieldSpeakers     = "speakers"       // ids (or normalized names) of claim speakers
 	FieldCluster      = "cluster"        // story cluster: reprints of one story share it
+	FieldReprint      = "reprint"        // true for every member of a cluster but its origin
 	docType           = "article"
 	claimType         = "claim"
 
@@ -113,6 +114,9 @@ func NewMapping() mapping.IndexMapping {
 		fm.Index = name == FieldCluster
 		doc.AddFieldMappingsAt(name, fm)
 	}
+	rp := bleve.NewBooleanFieldMapping()
+	rp.IncludeInAll, rp.Store = false, false
+	doc.AddFieldMappingsAt(FieldReprint, rp)
 	for _, name := range []string{FieldPublished, FieldMentioned} {
 		dt := bleve.NewDateTimeFieldMapping()
 		dt.IncludeInAll = false
@@ -142,6 +146,7 @@ func toIndexDoc(a document.Article) indexDoc {
 		FieldPublishedDay: a.Published.UTC().Format(time.DateOnly),
 		FieldCluster:      ClusterOf(a),
 		FieldURL:          a.URL,
+		FieldReprint:      ClusterOf(a) != a.ID,
 	}
 	lang := a.Lang
 	if _, ok := TextFields[lang]; !ok {
@@ -174,7 +179,8 @@ func toIndexDoc(a document.Article) indexDoc {
 }
 
 // ClusterOf is the story an article belongs to: its cluster, or itself
-// until clustering says otherwise.
+// until clustering says otherwise. A cluster is named after its origin,
+// the member clustering saw first, so every other member is a reprint.
 func ClusterOf(a document.Article) string {
 	if a.ClusterID != "" {
 		return a.ClusterID

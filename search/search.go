@@ -283,9 +283,9 @@ func (s *Service) Request(q Query) (*bleve.SearchRequest, error) {
 	return req, nil
 }
 
-// Search runs q. Reprints of one story collapse into its best-ranked hit
-// unless q.NoCollapse: the page is cut from a window of ranked hits wide
-// enough to fill it after collapsing.
+// Search runs q. Reprints of one story collapse into its origin unless
+// q.NoCollapse or a source filter asks for one outlet's copies (see
+// Request): collapsing is a filter, so it costs no wider window of hits.
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil { // fills the defaults used below
 		return nil, err
@@ -294,31 +294,11 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !q.NoCollapse {
-		req.From, req.Size = 0, min(q.Page*q.Size*collapseWindow, MaxDepth)
-		req.Fields = []string{indexer.FieldCluster}
-	}
 	res, err := s.store.Index().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchErr(err)
 	}
 	hits := res.Hits
-	if !q.NoCollapse {
-		seen := map[string]bool{}
-		var kept bsearch.DocumentMatchCollection
-		for _, h := range hits {
-			c, _ := h.Fields[indexer.FieldCluster].(string)
-			if c == "" {
-				c = h.ID
-			}
-			if !seen[c] {
-				seen[c] = true
-				kept = append(kept, h)
-			}
-		}
-		from := min((q.Page-1)*q.Size, len(kept))
-		hits = kept[from:min(from+q.Size, len(kept))]
-	}
 	out := &Result{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}}
 	for _, h := range hits {
 		a, found, err := s.store.Article(h.ID)
@@ -348,10 +328,6 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	return out, nil
 }
-
-// collapseWindow is how many ranked hits per result are read to fill a
-// page after collapsing reprints.
-const collapseWindow = 3
 
 // maxReports bounds the other outlets listed for the stories of one page.
 const maxReports = 500
@@ -488,9 +464,17 @@ func (s *Service) buildQuery(q Query) (query.Query, error) {
 		must = append(must, dateRange(indexer.FieldMentioned, q.MentionedFrom, q.MentionedTo))
 	}
 	if len(must) == 0 {
-		return bleve.NewMatchAllQuery(), nil
+		must = append(must, bleve.NewMatchAllQuery())
 	}
-	return bleve.NewConjunctionQuery(must...), nil
+	if q.NoCollapse || q.Source != "" {
+		return bleve.NewConjunctionQuery(must...), nil
+	}
+	reprint := bleve.NewBoolFieldQuery(true)
+	reprint.SetField(indexer.FieldReprint)
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	b.AddMustNot(reprint)
+	return b, nil
 }
 
 // speakerQuery matches a speaker by entity id, or, for a name no entity
