@@ -1,9 +1,13 @@
 // Package cluster groups near-duplicate articles, one wire story reprinted
 // or lightly rewritten by several outlets, into one cluster. Each article
-// is reduced to word shingles over normalized text, a MinHash signature and
-// LSH bands; candidates found through the bands are verified by estimated
-// Jaccard similarity. State lives in the caller's bbolt file (buckets
-// prefixed "cluster_") and is rebuilt in memory at start.
+// is reduced to word shingles over normalized text and a MinHash
+// signature. Candidates are the articles published within a day of it
+// (plus what LSH bands propose, all an undated article gets); the
+// signature filters them and the exact Jaccard similarity of the stored
+// shingles, a lead check and a stricter bar within one outlet decide (see
+// Matches and docs/bench/clustering.md for why). State lives in the
+// caller's bbolt file (buckets prefixed "cluster_"); signatures are
+// rebuilt into memory at start, shingle sets are read on demand.
 package cluster
 
 import (
@@ -113,7 +117,7 @@ type record struct {
 }
 
 // New opens the clusterer's buckets in opts.DB and rebuilds the in-memory
-// LSH tables from the stored signatures.
+// tables from the stored records.
 func New(opts Options) (*Clusterer, error) {
 	if opts.DB == nil {
 		return nil, errors.New("cluster: Options.DB is required")
@@ -232,8 +236,8 @@ type Features struct {
 }
 
 // Compare returns the features of a pair, as Assign would see them
-// (Lead is left zero when the similarity is below the threshold, as
-// Assign never needs it then).
+// (Similarity stays the MinHash estimate and Lead zero when the estimate is
+// too low for Assign to look closer).
 func (c *Clusterer) Compare(a, b *document.Article) Features {
 	ra, fa := c.prepare(a)
 	rb, fb := c.prepare(b)
@@ -591,6 +595,28 @@ func deleteID(ids []string, id string) []string {
 		return slices.Delete(ids, i, i+1)
 	}
 	return ids
+}
+
+// Remove forgets an article, for callers that delete one. The cluster keeps
+// its id while other members remain. Removing an unknown id is not an error.
+func (c *Clusterer) Remove(docID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.docs[docID]
+	if !ok {
+		return nil
+	}
+	err := c.opts.DB.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(docsBucket).Delete([]byte(docID)); err != nil {
+			return err
+		}
+		return tx.Bucket(shinglesBucket).Delete([]byte(docID))
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: remove %s: %w", docID, err)
+	}
+	c.remove(docID, r)
+	return nil
 }
 
 // Members returns the ids of a cluster's articles, earliest published

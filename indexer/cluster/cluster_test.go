@@ -147,6 +147,15 @@ func TestIdempotentPersistentAndEdits(t *testing.T) {
 	if id, _ := c.Assign(byID["b2"]); id != first {
 		t.Fatalf("reprint after reopen went to %s, want %s", id, first)
 	}
+	if err := c.Remove("b2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.ClusterOf("b2"); ok || slices.Contains(c.Members(first), "b2") {
+		t.Fatalf("removed article still known: %v", c.Members(first))
+	}
+	if id, _ := c.Assign(byID["b2"]); id != first {
+		t.Fatalf("reprint after remove went to %s, want %s", id, first)
+	}
 	// b2 is edited into another story: it leaves b1's cluster.
 	edited := *byID["b2"]
 	edited.Body = byID["c1"].Body
