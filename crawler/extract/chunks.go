@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -75,8 +77,9 @@ func findParagraph(n *html.Node, want map[string]bool, depth int) *html.Node {
 		return nil
 	}
 	if n.Type == html.ElementNode && n.DataAtom == atom.P {
-		bs := renderBlocks(n)
-		if len(bs) == 1 && want[foldText(bs[0].text)] {
+		var sb strings.Builder
+		collectText(n, &sb, 0)
+		if want[foldText(sb.String())] {
 			return n
 		}
 		return nil

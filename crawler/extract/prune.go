@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -11,15 +10,61 @@ import (
 
 // Class and id words of containers that hold no article text on news sites,
 // in English and in the transliterated Arabic that Arabic outlets use.
+// Plain token and substring tests: regular expressions over every class
+// attribute of a page cost more than trafilatura itself.
 var (
-	// alwaysOut containers are removed whatever their text looks like.
-	alwaysOutRe = regexp.MustCompile(`(?i)(^|[-_ ])(comments?|comment-?list|user-?comments|ta3liqat|advert\w*|ads?|ad-?slot|adsbygoogle|dfp(-ad)?|div-gpt-ad\w*|newsletter|subscribe|outbrain|taboola|ticker(-wrap)?|breaking-?ticker|urgent-?strip|news-?bar|akhbar-?ajel|marquee)($|[-_ ])`)
-	// linkyOut containers are removed when most of their text is links.
-	linkyOutRe = regexp.MustCompile(`(?i)(related|read-?(also|more)|more-?(news|stories|articles)|similar|rel-?articles|mawadi|most-?(read|viewed|popular)|popular|trending|share|sharing|social|tags|keywords|latest|teasers?|cards?|recommend|sidebar|side-?bar|aside|more)`)
-	// contentRe names the article container itself; such elements are kept
+	// alwaysOut tokens (class/id split on space, "-" and "_") name
+	// containers removed whatever their text looks like.
+	alwaysOutTokens = setOf("comment", "comments", "commentlist", "usercomments", "ta3liqat", "advert",
+		"adverts", "advertisement", "advertising", "ad", "ads", "adslot", "adsbygoogle", "dfp", "newsletter",
+		"subscribe", "outbrain", "taboola", "ticker", "marquee", "newsbar", "urgentstrip", "akhbarajel")
+	// alwaysOutPairs are the same names written as two tokens.
+	alwaysOutPairs = setOf("comment list", "user comments", "ad slot", "breaking ticker", "news bar",
+		"urgent strip", "akhbar ajel", "ticker wrap")
+	// linkyOut substrings name containers removed when much of their text is links.
+	linkyOut = []string{"related", "read-also", "readalso", "more", "similar", "rel-articles", "relarticles",
+		"mawadi", "most-read", "mostread", "most-viewed", "mostviewed", "popular", "trending", "share",
+		"sharing", "social", "tags", "keywords", "latest", "teaser", "card", "recommend", "sidebar",
+		"side-bar", "aside"}
+	// contentNames name the article container itself; such elements are kept
 	// even when a modifier says "read-more" or "comments".
-	contentRe = regexp.MustCompile(`(?i)(entry-?content|article-?(body|content|text)|post-?(body|content|text)|story-?(body|content|text)|main-?content|news-?(body|text|content|details)|field-?item|wysiwyg)`)
+	contentNames = []string{"entry-content", "entrycontent", "article-body", "articlebody", "article-content",
+		"articlecontent", "article-text", "articletext", "post-body", "postbody", "post-content", "postcontent",
+		"post-text", "story-body", "storybody", "story-content", "story-text", "main-content", "maincontent",
+		"news-body", "news-text", "news-content", "news-details", "field-item", "fielditem", "wysiwyg"}
 )
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// alwaysOut reports whether lowercased class/id names call the element a
+// comment thread, ad, ticker or newsletter box.
+func alwaysOut(names string) bool {
+	toks := strings.FieldsFunc(names, func(r rune) bool { return r == ' ' || r == '-' || r == '_' || r == '\t' })
+	for i, t := range toks {
+		if alwaysOutTokens[t] {
+			return true
+		}
+		if i > 0 && alwaysOutPairs[toks[i-1]+" "+t] {
+			return true
+		}
+	}
+	return false
+}
 
 // pruneBoilerplate removes, in place, containers that are never article
 // text: comment threads, ads, tickers and newsletter boxes by their names;
@@ -103,11 +148,12 @@ func shouldPrune(n *html.Node, total int) bool {
 	if strings.TrimSpace(names) == "" && !isList {
 		return false
 	}
-	if contentRe.MatchString(names) {
+	names = strings.ToLower(names)
+	if containsAny(names, contentNames) {
 		return false
 	}
-	always := alwaysOutRe.MatchString(names)
-	linky := !always && linkyOutRe.MatchString(names)
+	always := alwaysOut(names)
+	linky := !always && containsAny(names, linkyOut)
 	if !always && !linky && !isList {
 		return false
 	}
