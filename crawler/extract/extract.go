@@ -160,9 +160,9 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 	}
 
 	// Language: the page's declaration first, the body's script otherwise.
-	if lang := declaredLang(doc, ld.lang); lang != "" {
+	if lang, method := declaredLang(doc, ld.lang); lang != "" {
 		res.Lang = lang
-		res.Methods["lang"] = MethodHTMLLang
+		res.Methods["lang"] = method
 	} else if lang := scriptLang(res.Body); lang != "" {
 		res.Lang = lang
 		res.Methods["lang"] = MethodScript

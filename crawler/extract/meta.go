@@ -317,23 +317,24 @@ var trackingParams = map[string]bool{
 	"mc_cid": true, "mc_eid": true, "igshid": true, "_ga": true,
 }
 
-// declaredLang returns the primary subtag the page declares for itself.
-func declaredLang(doc *goquery.Document, ldLang string) string {
-	for _, v := range []string{
-		doc.Find("html").AttrOr("lang", ""),
-		doc.Find("html").AttrOr("xml:lang", ""),
-		metaContent(doc, "content-language", "og:locale", "language", "dc.language"),
-		ldLang,
+// declaredLang returns the primary subtag the page declares for itself and
+// where it was declared.
+func declaredLang(doc *goquery.Document, ldLang string) (string, string) {
+	for _, c := range []struct{ v, method string }{
+		{doc.Find("html").AttrOr("lang", ""), MethodHTMLLang},
+		{doc.Find("html").AttrOr("xml:lang", ""), MethodHTMLLang},
+		{metaContent(doc, "content-language", "og:locale", "language", "dc.language"), MethodMeta},
+		{ldLang, MethodJSONLD},
 	} {
-		v = strings.ToLower(strings.TrimSpace(v))
+		v := strings.ToLower(strings.TrimSpace(c.v))
 		if i := strings.IndexAny(v, "-_,; "); i >= 0 {
 			v = v[:i]
 		}
 		if len(v) >= 2 && len(v) <= 3 && isASCIILetters(v) {
-			return v
+			return v, c.method
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func isASCIILetters(s string) bool {
