@@ -13,10 +13,13 @@ import (
 // batches lack, and a map lookup is far cheaper than a bleve search.
 // It only ever says "maybe": the search decides.
 
-// fieldNeed is satisfied when every term occurs in the field.
+// fieldNeed is satisfied when every group has a term in the field. A
+// word's tokens are one group each (MatchQuery ANDs them all); a phrase's
+// tokens are grouped by position, since MatchPhraseQuery accepts any of
+// the terms an analyzer puts at one position.
 type fieldNeed struct {
-	field string
-	terms []string
+	field  string
+	groups [][]string
 }
 
 // prefilter holds, per language, the required clauses; each clause is
@@ -48,8 +51,16 @@ func newPrefilter(m mapping.IndexMapping, text, lang string) *prefilter {
 					continue
 				}
 				fn := fieldNeed{field: f.Name}
+				at := map[int]int{} // position -> group, for phrases
 				for _, t := range toks {
-					fn.terms = append(fn.terms, string(t.Term))
+					if c.phrase {
+						if g, ok := at[t.Position]; ok {
+							fn.groups[g] = append(fn.groups[g], string(t.Term))
+							continue
+						}
+						at[t.Position] = len(fn.groups)
+					}
+					fn.groups = append(fn.groups, []string{string(t.Term)})
 				}
 				alts = append(alts, fn)
 			}
@@ -84,7 +95,7 @@ func allClauses(need [][]fieldNeed, ts termSet) bool {
 	for _, alts := range need {
 		ok := false
 		for _, fn := range alts {
-			if hasAll(ts[fn.field], fn.terms) {
+			if hasGroups(ts[fn.field], fn.groups) {
 				ok = true
 				break
 			}
@@ -96,9 +107,15 @@ func allClauses(need [][]fieldNeed, ts termSet) bool {
 	return true
 }
 
-func hasAll(set map[string]struct{}, terms []string) bool {
-	for _, t := range terms {
-		if _, ok := set[t]; !ok {
+func hasGroups(set map[string]struct{}, groups [][]string) bool {
+	for _, g := range groups {
+		ok := false
+		for _, t := range g {
+			if _, ok = set[t]; ok {
+				break
+			}
+		}
+		if !ok {
 			return false
 		}
 	}
