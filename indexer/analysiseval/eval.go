@@ -134,7 +134,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(tw, "variants (%d pairs)\tcategory\tmirsad: hits/pairs\tstock: hits/pairs\t+ n-gram/root fields\n", len(vs))
+	fmt.Fprintf(tw, "variants (%d pairs)\tcategory\tmirsad: hits/pairs\tstock: hits/pairs\t+ n-gram field\n", len(vs))
 	vrep, err := EvalVariants(vs)
 	if err != nil {
 		return err
