@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,16 +26,19 @@ const (
 	FieldURL          = "url"
 	FieldEntities     = "entities"       // ids of every entity mentioned
 	FieldEntityPrefix = "entities_"      // + type: ids by type, for facets
-	FieldMentioned    = "mentioned_days" // every day a date mention covers
+	FieldMentioned    = "mentioned_days"   // days mentioned (day-granular mentions, short ranges)
+	FieldMentionedMon = "mentioned_months" // "YYYY-MM" of month mentions and long ranges
+	FieldMentionedYr  = "mentioned_years"  // "YYYY" of year mentions
 	FieldSpeakers     = "speakers"       // ids (or normalized names) of claim speakers
 	FieldCluster      = "cluster"        // story cluster: reprints of one story share it
 	FieldReprint      = "reprint"        // true for every member of a cluster but its origin
 	docType           = "article"
 	claimType         = "claim"
 
-	// maxMentionDays caps how many days one mention adds: a year mention
-	// covers its 365 days, a vaguer one is not expanded further.
-	maxMentionDays = 366
+	// maxMentionDays is the longest range indexed day by day; longer ones
+	// are indexed by month. Each datetime value costs several index terms,
+	// so expanding a year mention to 365 days made indexing ten times slower.
+	maxMentionDays = 31
 )
 
 // EntityTypes are the types faceted separately.
@@ -94,7 +98,7 @@ func NewMapping() mapping.IndexMapping {
 			doc.AddFieldMappingsAt(f.Name, fm)
 		}
 	}
-	keywords := []string{FieldLang, FieldSource, FieldPublishedDay, FieldEntities, FieldSpeakers}
+	keywords := []string{FieldLang, FieldSource, FieldPublishedDay, FieldEntities, FieldSpeakers, FieldMentionedMon, FieldMentionedYr}
 	for _, t := range EntityTypes {
 		keywords = append(keywords, FieldEntityPrefix+t)
 	}
@@ -169,7 +173,7 @@ func toIndexDoc(a document.Article) indexDoc {
 	for _, t := range EntityTypes {
 		d[FieldEntityPrefix+t] = byType[t]
 	}
-	d[FieldMentioned] = mentionedDays(a.MentionedDates)
+	d[FieldMentioned], d[FieldMentionedMon], d[FieldMentionedYr] = mentioned(a.MentionedDates)
 	var speakers []string
 	for _, c := range a.Claims {
 		speakers = append(speakers, SpeakerKey(c))
@@ -197,25 +201,43 @@ func SpeakerKey(c document.Claim) string {
 	return arabic.Normalize(strings.ToLower(strings.TrimSpace(c.Speaker)))
 }
 
-// mentionedDays lists each distinct day the mentions cover, so that a
-// range query on days finds a month mention from any of its days.
-func mentionedDays(ms []document.DateMention) []time.Time {
-	seen := map[time.Time]bool{}
-	var out []time.Time
+// mentioned indexes date mentions at their granularity: days for a day or
+// a short range, months for a month or a long range, years for a year. A
+// range query then matches a month mention from any of its days (search
+// asks the month and year fields with term ranges).
+func mentioned(ms []document.DateMention) (days []time.Time, months, years []string) {
+	seenD, seenM, seenY := map[time.Time]bool{}, map[string]bool{}, map[string]bool{}
 	for _, m := range ms {
 		from, err1 := time.Parse(time.DateOnly, m.From)
 		to, err2 := time.Parse(time.DateOnly, m.To)
 		if err1 != nil || err2 != nil || to.Before(from) {
 			continue
 		}
-		for d, n := from, 0; !d.After(to) && n < maxMentionDays; d, n = d.AddDate(0, 0, 1), n+1 {
-			if !seen[d] {
-				seen[d] = true
-				out = append(out, d)
+		switch {
+		case m.Granularity == "year":
+			for y := from.Year(); y <= to.Year() && y-from.Year() < 10; y++ {
+				if k := fmt.Sprintf("%04d", y); !seenY[k] {
+					seenY[k] = true
+					years = append(years, k)
+				}
+			}
+		case m.Granularity == "month" || to.Sub(from) >= maxMentionDays*24*time.Hour:
+			for d, n := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC), 0; !d.After(to) && n < 120; d, n = d.AddDate(0, 1, 0), n+1 {
+				if k := d.Format("2006-01"); !seenM[k] {
+					seenM[k] = true
+					months = append(months, k)
+				}
+			}
+		default:
+			for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+				if !seenD[d] {
+					seenD[d] = true
+					days = append(days, d)
+				}
 			}
 		}
 	}
-	return out
+	return days, months, years
 }
 
 // NewClaimMapping returns the mapping of the claims index: claims are

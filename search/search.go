@@ -461,7 +461,7 @@ func (s *Service) buildQuery(q Query) (query.Query, error) {
 		must = append(must, dateRange(indexer.FieldPublished, q.From, q.To))
 	}
 	if !q.MentionedFrom.IsZero() || !q.MentionedTo.IsZero() {
-		must = append(must, dateRange(indexer.FieldMentioned, q.MentionedFrom, q.MentionedTo))
+		must = append(must, mentionedQuery(q.MentionedFrom, q.MentionedTo))
 	}
 	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
@@ -488,6 +488,23 @@ func (s *Service) speakerQuery(v, field string) (query.Query, error) {
 		ids = []string{indexer.SpeakerKey(document.Claim{Speaker: v})}
 	}
 	return anyTerm(field, ids), nil
+}
+
+// mentionedQuery finds articles that talk about a day in [from, to]:
+// a day mention in the range, or a month or year mention that overlaps it.
+func mentionedQuery(from, to time.Time) query.Query {
+	key := func(t time.Time, layout string) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(layout)
+	}
+	incl := true
+	months := bleve.NewTermRangeInclusiveQuery(key(from, "2006-01"), key(to, "2006-01"), &incl, &incl)
+	months.SetField(indexer.FieldMentionedMon)
+	years := bleve.NewTermRangeInclusiveQuery(key(from, "2006"), key(to, "2006"), &incl, &incl)
+	years.SetField(indexer.FieldMentionedYr)
+	return bleve.NewDisjunctionQuery(dateRange(indexer.FieldMentioned, from, to), months, years)
 }
 
 func anyTerm(field string, values []string) query.Query {

@@ -371,6 +371,10 @@ func TestDemoIngestAndSearch(t *testing.T) {
 		if y := c.search(t, "mentioned_from", "2027-06-01", "mentioned_to", "2027-06-01"); y.Total != 1 {
 			t.Errorf("a year mention should cover each of its days: %d hits for 2027-06-01", y.Total)
 		}
+		// "next year" in a 2025 article covers 2026: a range inside it finds it.
+		if y := c.search(t, "mentioned_from", "2026-03-10", "mentioned_to", "2026-03-12", "q", "marathon"); y.Total != 1 {
+			t.Errorf("the marathon's 'next year' is not found in March 2026: %d", y.Total)
+		}
 	})
 
 	t.Run("snippets highlight", func(t *testing.T) {
