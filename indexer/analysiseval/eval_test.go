@@ -257,3 +257,34 @@ func TestLoadANT(t *testing.T) {
 		t.Errorf("LoadANT = %q, want [%q]", docs, want)
 	}
 }
+
+// TestRelevanceReadings loads a small xquad-format file of our own in which
+// the answer text of q1 occurs first in a sentence that does not answer it
+// (as xquad.ar's answer_start often marks), and checks both readings of
+// relevance through a real index with the proposed fields.
+func TestRelevanceReadings(t *testing.T) {
+	set, err := loadXQuAD("testdata", "mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Sentences) != 2 || len(set.Questions) != 2 {
+		t.Fatalf("got %d sentences and %d questions, want 2 and 2", len(set.Sentences), len(set.Questions))
+	}
+	q1, q2 := set.Questions[0], set.Questions[1]
+	if q1.Sentence != "p0_0_s0" || fmt.Sprint(q1.Holding) != "[p0_0_s0 p0_0_s1]" {
+		t.Errorf("q1: Sentence %s Holding %v, want p0_0_s0 and both sentences", q1.Sentence, q1.Holding)
+	}
+	if q2.Sentence != "p0_0_s1" || fmt.Sprint(q2.Holding) != "[p0_0_s1]" {
+		t.Errorf("q2: Sentence %s Holding %v, want p0_0_s1 alone", q2.Sentence, q2.Holding)
+	}
+	lv := levels(set)[1]
+	rss, err := evalScheme(context.Background(), scheme{Name: "proposed", Fields: ProposedFields["ar"]}, lv.Docs, set.Questions, lv.Rels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// q1 shares استمرت المفاوضات with the second sentence only: the strict
+	// label puts the answer second, the lenient one first.
+	if fmt.Sprint(rss[0]) != "[2 1]" || fmt.Sprint(rss[1]) != "[1 1]" {
+		t.Errorf("ranks strict %v lenient %v, want [2 1] and [1 1]", rss[0], rss[1])
+	}
+}
