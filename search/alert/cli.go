@@ -71,6 +71,9 @@ func (s *Service) Test(ctx context.Context, sub Subscription, since time.Time) (
 	// The text already matched on the main index; the claims' text, if
 	// asked for, is matched on an in-memory index like a batch's.
 	cs := &compiledSet{subs: []*compiled{c}, claimsText: sub.ClaimsOnly && c.text != nil}
+	if len(sub.Speaker) > 0 {
+		cs.claimSpeakers = c.speakers
+	}
 	ct := *c
 	if !sub.ClaimsOnly {
 		ct.text = nil

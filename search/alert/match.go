@@ -70,6 +70,9 @@ type compiled struct {
 type compiledSet struct {
 	subs       []*compiled
 	claimsText bool // some claims-only subscription has text
+	// claimSpeakers are the speakers whose claims those subscriptions
+	// search; nil means every claim (one of them names no speaker).
+	claimSpeakers map[string]bool
 	docText    bool // some article subscription has text
 }
 
@@ -84,12 +87,20 @@ func (s *Service) compiledSubs(ctx context.Context) (*compiledSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs = &compiledSet{}
+	cs = &compiledSet{claimSpeakers: map[string]bool{}}
 	for _, sub := range subs {
 		cs.subs = append(cs.subs, s.compile(sub))
 		if sub.Query != "" {
 			if sub.ClaimsOnly {
 				cs.claimsText = true
+				if len(sub.Speaker) == 0 {
+					cs.claimSpeakers = nil
+				}
+				for _, id := range sub.Speaker {
+					if cs.claimSpeakers != nil {
+						cs.claimSpeakers[id] = true
+					}
+				}
 			} else {
 				cs.docText = true
 			}
@@ -203,7 +214,7 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 				v.textTerms = analyzeTerms(s.mapping, v.docs)
 			}
 		} else {
-			idx, err := s.memIndex(ctx, v.docs, nil)
+			idx, err := s.memIndex(ctx, v.docs, nil, nil)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -223,7 +234,12 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 			claims = append(claims, a.Claims...)
 		}
 		if len(claims) > 0 {
-			idx, err := s.memIndex(ctx, v.docs, claims)
+			// Only the claims some subscription may ask about are indexed.
+			var keep func(document.Claim) bool
+			if sp := cs.claimSpeakers; sp != nil {
+				keep = func(c document.Claim) bool { return sp[c.SpeakerID] }
+			}
+			idx, err := s.memIndex(ctx, v.docs, claims, keep)
 			if err != nil {
 				closeAll()
 				return nil, nil, err
@@ -244,7 +260,7 @@ func (s *Service) view(ctx context.Context, batch []document.Article, cs *compil
 // memIndex indexes docs (or, when claims is not nil, the claims' texts
 // under claimKey ids) with the main index's mapping, so text analysis is
 // the same as the main index's.
-func (s *Service) memIndex(ctx context.Context, docs []document.Article, claims []document.Claim) (bleve.Index, error) {
+func (s *Service) memIndex(ctx context.Context, docs []document.Article, claims []document.Claim, keep func(document.Claim) bool) (bleve.Index, error) {
 	// Scorch in memory (path "") builds one segment per batch, several
 	// times faster than NewMemOnly's row store.
 	idx, err := bleve.NewUsing("", s.mapping, scorch.Name, scorch.Name, nil)
@@ -261,6 +277,9 @@ func (s *Service) memIndex(ctx context.Context, docs []document.Article, claims 
 		}
 	} else {
 		for i, c := range claims {
+			if keep != nil && !keep(c) {
+				continue // keys stay numbered over all claims, as matchClaims counts
+			}
 			if err := b.Index(claimKey(c, i), textDoc(claimLang(c, docs), "", c.Text)); err != nil {
 				idx.Close()
 				return nil, fmt.Errorf("alert: memory index: %w", err)

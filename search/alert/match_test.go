@@ -156,3 +156,20 @@ func TestOncePerStory(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimsIndexedBySpeaker: when every claims-only subscription names
+// speakers, only their claims are indexed; the others are skipped without
+// shifting the keys of the ones after them (a5's Kalin claim follows an
+// anonymous one).
+func TestClaimsIndexedBySpeaker(t *testing.T) {
+	e := newEnv(t, "", nil)
+	ansari := e.create(t, Subscription{Name: "ansari", ClaimsOnly: true, Speaker: StringList{"majed-al-ansari"}, Query: "المرحلة الثانية"})
+	kalin := e.create(t, Subscription{Name: "kalin", ClaimsOnly: true, Speaker: StringList{"ibrahim-kalin"}, Query: "guarantors"})
+	e.ingest(t, loadBatch(t)...)
+	if got := alertDocs(t, e.svc, ansari.ID); !reflect.DeepEqual(got, [][]string{{"a2", "a3", "a4"}}) {
+		t.Errorf("ansari: %v", got)
+	}
+	if got := alertDocs(t, e.svc, kalin.ID); !reflect.DeepEqual(got, [][]string{{"a5"}}) {
+		t.Errorf("kalin: %v", got)
+	}
+}
