@@ -73,7 +73,7 @@ type compiledSet struct {
 	// claimSpeakers are the speakers whose claims those subscriptions
 	// search; nil means every claim (one of them names no speaker).
 	claimSpeakers map[string]bool
-	docText    bool // some article subscription has text
+	docText       bool // some article subscription has text
 }
 
 func (s *Service) compiledSubs(ctx context.Context) (*compiledSet, error) {
