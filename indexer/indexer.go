@@ -179,19 +179,9 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 	a.ContentHash = ContentHash(a)
 
 	ix.mu.Lock()
-	if i, ok := ix.pendIdx[a.ID]; ok {
-		if ix.pending[i].ContentHash == a.ContentHash {
-			ix.mu.Unlock()
-			return Unchanged, nil
-		}
+	if i, ok := ix.pendIdx[a.ID]; ok && ix.pending[i].ContentHash == a.ContentHash {
 		ix.mu.Unlock()
-		if err := ix.understand(&a); err != nil {
-			return 0, err
-		}
-		ix.mu.Lock()
-		ix.pending[i] = a
-		ix.mu.Unlock()
-		return Updated, nil
+		return Unchanged, nil
 	}
 	ix.mu.Unlock()
 
@@ -210,9 +200,16 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 		return 0, err
 	}
 
+	// Enrichment ran without the lock; a Flush may have taken the batch
+	// since, so the article's place is looked up again here.
 	ix.mu.Lock()
-	ix.pendIdx[a.ID] = len(ix.pending)
-	ix.pending = append(ix.pending, a)
+	if i, ok := ix.pendIdx[a.ID]; ok {
+		ix.pending[i] = a
+		out = Updated
+	} else {
+		ix.pendIdx[a.ID] = len(ix.pending)
+		ix.pending = append(ix.pending, a)
+	}
 	full := len(ix.pending) >= ix.opts.BatchSize
 	ix.mu.Unlock()
 	if full {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"github.com/mirsad-observatory/mirsad/crawler/pubdate"
 )
@@ -175,11 +176,16 @@ func genericBody(doc *goquery.Document) string {
 
 	var best *goquery.Selection
 	bestScore := 0
+	// A score depends on the parent only: score each parent once, not once
+	// per child paragraph (which was quadratic in a container's paragraphs
+	// and cost as much CPU as indexing the article).
+	scored := map[*html.Node]bool{}
 	root.Find("p").Each(func(_ int, p *goquery.Selection) {
 		parent := p.Parent()
-		if parent.Length() == 0 {
+		if parent.Length() == 0 || scored[parent.Get(0)] {
 			return
 		}
+		scored[parent.Get(0)] = true
 		score := 0
 		parent.ChildrenFiltered("p").Each(func(_ int, q *goquery.Selection) {
 			if !linky(q) {
