@@ -24,14 +24,14 @@ const (
 	FieldPublished    = "published"
 	FieldPublishedDay = "published_day"
 	FieldURL          = "url"
-	FieldEntities     = "entities"       // ids of every entity mentioned
-	FieldEntityPrefix = "entities_"      // + type: ids by type, for facets
+	FieldEntities     = "entities"         // ids of every entity mentioned
+	FieldEntityPrefix = "entities_"        // + type: ids by type, for facets
 	FieldMentioned    = "mentioned_days"   // days mentioned (day-granular mentions, short ranges)
 	FieldMentionedMon = "mentioned_months" // "YYYY-MM" of month mentions and long ranges
 	FieldMentionedYr  = "mentioned_years"  // "YYYY" of year mentions
-	FieldSpeakers     = "speakers"       // ids (or normalized names) of claim speakers
-	FieldCluster      = "cluster"        // story cluster: reprints of one story share it
-	FieldReprint      = "reprint"        // true for every member of a cluster but its origin
+	FieldSpeakers     = "speakers"         // ids (or normalized names) of claim speakers
+	FieldCluster      = "cluster"          // story cluster: reprints of one story share it
+	FieldReprint      = "reprint"          // true for every member of a cluster but its origin
 	docType           = "article"
 	claimType         = "claim"
 
