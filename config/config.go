@@ -37,6 +37,9 @@ type Crawl struct {
 	Timeout              Duration `yaml:"timeout"`
 	MaxBodyBytes         ByteSize `yaml:"max_body_bytes"`
 	PerHostDelay         Duration `yaml:"per_host_delay"`
+	// SourceTimeout bounds one source's run, so a hanging outlet never
+	// holds up the others.
+	SourceTimeout Duration `yaml:"source_timeout"`
 }
 
 // Source is one outlet or feed to watch.
@@ -48,6 +51,14 @@ type Source struct {
 	Schedule      string     `yaml:"schedule"`
 	FetchArticles *bool      `yaml:"fetch_articles"`
 	Selectors     *Selectors `yaml:"selectors"`
+	// Sitemap and site crawling: which links are articles, which pages to
+	// follow, and how far.
+	LinkPattern   string   `yaml:"link_pattern"`
+	FollowPattern string   `yaml:"follow_pattern"`
+	MaxDepth      int      `yaml:"max_depth"`
+	MaxPages      int      `yaml:"max_pages"`
+	MaxItems      int      `yaml:"max_items"`
+	Timeout       Duration `yaml:"timeout"` // the whole source's run; default crawl.source_timeout
 }
 
 // FollowLinks reports whether the source's item links are fetched and
@@ -85,10 +96,11 @@ func Default() Config {
 		DataDir: "./data",
 		Listen:  "127.0.0.1:8080",
 		Crawl: Crawl{
-			UserAgent:    "Mirsad/0.1 (+https://github.com/mirsad-observatory/mirsad)",
-			Timeout:      Duration(30 * time.Second),
-			MaxBodyBytes: 10 << 20,
-			PerHostDelay: Duration(time.Second),
+			UserAgent:     "Mirsad/0.1 (+https://github.com/mirsad-observatory/mirsad)",
+			Timeout:       Duration(30 * time.Second),
+			MaxBodyBytes:  10 << 20,
+			PerHostDelay:  Duration(time.Second),
+			SourceTimeout: Duration(10 * time.Minute),
 		},
 	}
 }
@@ -165,6 +177,9 @@ func (c Config) Validate() error {
 	if c.Crawl.PerHostDelay < 0 {
 		bad("crawl.per_host_delay", "must not be negative")
 	}
+	if c.Crawl.SourceTimeout <= 0 {
+		bad("crawl.source_timeout", "must be positive")
+	}
 	if strings.TrimSpace(c.Crawl.UserAgent) == "" {
 		bad("crawl.user_agent", "must not be empty")
 	}
@@ -204,6 +219,19 @@ func (c Config) Validate() error {
 			bad(f+".schedule", "must not be empty (e.g. \"@every 15m\" or \"*/15 * * * *\")")
 		} else if _, err := cronParser.Parse(s.Schedule); err != nil {
 			bad(f+".schedule", "bad cron spec %q: %v", s.Schedule, err)
+		}
+		for name, re := range map[string]string{"link_pattern": s.LinkPattern, "follow_pattern": s.FollowPattern} {
+			if _, err := regexp.Compile(re); err != nil {
+				bad(f+"."+name, "bad regular expression %q: %v", re, err)
+			}
+		}
+		for name, n := range map[string]int{"max_depth": s.MaxDepth, "max_pages": s.MaxPages, "max_items": s.MaxItems} {
+			if n < 0 {
+				bad(f+"."+name, "must not be negative")
+			}
+		}
+		if s.Timeout < 0 {
+			bad(f+".timeout", "must not be negative")
 		}
 		if s.Selectors != nil {
 			for name, v := range map[string]string{"title": s.Selectors.Title, "body": s.Selectors.Body, "published": s.Selectors.Published, "author": s.Selectors.Author} {

@@ -143,10 +143,12 @@ func loadConfig(path string) (config.Config, error) {
 
 func crawlerOptions(cfg config.Config) crawler.Options {
 	return crawler.Options{
-		UserAgent:    cfg.Crawl.UserAgent,
-		Timeout:      cfg.Crawl.Timeout.D(),
-		MaxBodyBytes: int64(cfg.Crawl.MaxBodyBytes),
-		PerHostDelay: cfg.Crawl.PerHostDelay.D(),
+		UserAgent:            cfg.Crawl.UserAgent,
+		Timeout:              cfg.Crawl.Timeout.D(),
+		MaxBodyBytes:         int64(cfg.Crawl.MaxBodyBytes),
+		PerHostDelay:         cfg.Crawl.PerHostDelay.D(),
+		AllowPrivateNetworks: cfg.Crawl.AllowPrivateNetworks,
+		SourceTimeout:        cfg.Crawl.SourceTimeout.D(),
 	}
 }
 
@@ -156,7 +158,9 @@ func crawlerSources(cfg config.Config, only string) ([]crawler.Source, error) {
 		if only != "" && s.Name != only {
 			continue
 		}
-		src := crawler.Source{Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language, FollowLinks: s.FollowLinks()}
+		src := crawler.Source{Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language, FollowLinks: s.FollowLinks(),
+			LinkPattern: s.LinkPattern, FollowPattern: s.FollowPattern, MaxDepth: s.MaxDepth, MaxPages: s.MaxPages,
+			MaxItems: s.MaxItems, Timeout: s.Timeout.D()}
 		if s.Selectors != nil {
 			src.Selectors = &web.Selectors{Title: s.Selectors.Title, Body: s.Selectors.Body, Published: s.Selectors.Published, Author: s.Selectors.Author}
 		}
