@@ -150,6 +150,11 @@ func (ix *Indexer) DB() *bolt.DB { return ix.db }
 // Index returns the bleve index for searching.
 func (ix *Indexer) Index() bleve.Index { return ix.idx }
 
+// SetClusterer sets the story clusterer, which usually keeps its state in
+// the store this indexer opened (DB), so it comes after Open; call it
+// before the first Put.
+func (ix *Indexer) SetClusterer(c Clusterer) { ix.opts.Clusterer = c }
+
 // Enricher returns the enricher the indexer was opened with, or nil.
 func (ix *Indexer) Enricher() Enricher { return ix.opts.Enricher }
 

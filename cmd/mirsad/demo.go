@@ -51,7 +51,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := indexer.Open(indexer.Options{Dir: dir, Enricher: pipeline}, e.logger)
+	ix, err := openIndexerWith(indexer.Options{Dir: dir, Enricher: pipeline}, e)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func newCorpus(t *testing.T) *corpus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), BatchSize: 7, Enricher: pipeline}, nil)
+	ix, err := openIndexerWith(indexer.Options{Dir: t.TempDir(), BatchSize: 7, Enricher: pipeline}, &env{logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mirsad-observatory/mirsad/crawler"
 	"github.com/mirsad-observatory/mirsad/crawler/web"
 	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/cluster"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 	"github.com/mirsad-observatory/mirsad/indexer/enrich"
 	"github.com/mirsad-observatory/mirsad/indexer/enrich/entity"
@@ -244,7 +245,23 @@ func openIndexer(cfg config.Config, e *env, skipIndex bool) (*indexer.Indexer, e
 	if err != nil {
 		return nil, err
 	}
-	return indexer.Open(indexer.Options{Dir: cfg.DataDir, SkipIndex: skipIndex, Enricher: p}, e.logger)
+	return openIndexerWith(indexer.Options{Dir: cfg.DataDir, SkipIndex: skipIndex, Enricher: p}, e)
+}
+
+// openIndexerWith opens the data directory and puts story clustering on
+// its store.
+func openIndexerWith(opts indexer.Options, e *env) (*indexer.Indexer, error) {
+	ix, err := indexer.Open(opts, e.logger)
+	if err != nil {
+		return nil, err
+	}
+	c, err := cluster.New(cluster.Options{DB: ix.DB(), Logger: e.logger})
+	if err != nil {
+		ix.Close(context.Background())
+		return nil, err
+	}
+	ix.SetClusterer(c)
+	return ix, nil
 }
 
 func newPipeline(cfg config.Config, e *env) (*enrich.Pipeline, error) {
