@@ -218,12 +218,12 @@ func testDuplicateLinks(t *testing.T, follow bool) {
 	if ss.New != 1 || ss.Duplicates != 2 || ss.Failed != 0 {
 		t.Fatalf("%+v", ss)
 	}
-	want, method := "Aid trucks crossed at Rafah on Monday.", "feed"
+	want, method := "Aid trucks crossed at Rafah on Monday", "feed"
 	if follow {
-		method = "generic"
+		method = "trafilatura"
 	}
 	for _, a := range sink.docs {
-		if !strings.HasPrefix(a.Body, want[:len(want)-1]) || a.Extraction["body"] != method || strings.Contains(a.CanonicalURL, "utm_") {
+		if !strings.Contains(a.Body, want) || a.Extraction["body"] != method || strings.Contains(a.CanonicalURL, "utm_") {
 			t.Errorf("body %q via %s, canonical %s", a.Body, a.Extraction["body"], a.CanonicalURL)
 		}
 		if follow && !strings.Contains(a.Body, pageBody) {
@@ -485,7 +485,7 @@ func TestSitemapIndexAndGzip(t *testing.T) {
 					t.Errorf("news fields lost: %q %v", a.Title, a.Published)
 				}
 			case strings.HasSuffix(a.URL, "doha-meeting"):
-				if !strings.HasPrefix(a.Body, pages["/2025/10/20/doha-meeting"]) {
+				if !strings.Contains(a.Body, pages["/2025/10/20/doha-meeting"]) {
 					t.Errorf("body %q", a.Body)
 				}
 			}
