@@ -158,7 +158,9 @@ func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 			}
 			continue
 		}
-		tok.Term = []byte(s)
+		if s != string(tok.Term) {
+			tok.Term = []byte(s)
+		}
 		if alt == "" {
 			if out != nil {
 				out = append(out, tok)

@@ -1,6 +1,7 @@
 package arabic
 
 import (
+	"fmt"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -31,17 +32,25 @@ type NgramFilter struct {
 
 // Filter implements analysis.TokenFilter.
 func (f NgramFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
-	out := make(analysis.TokenStream, 0, len(input)*4)
-	var offs [64]int
-	for _, tok := range input {
-		if len(tok.Term) < 2 || !isArabicWord(string(tok.Term[:2])) {
-			out = append(out, tok)
-			continue
+	// Count first so that all n-gram tokens come from one allocation:
+	// allocating each one was most of the filter's cost.
+	cuts := make([]int32, len(input))
+	total, grams := 0, 0
+	for i, tok := range input {
+		n := f.cut(tok.Term)
+		cuts[i] = int32(n)
+		c := f.count(n)
+		total += c
+		if n > 0 {
+			grams += c
 		}
-		n := utf8.RuneCount(tok.Term)
-		if n <= f.Min || n >= len(offs) {
-			// Short words are their own n-gram; a run longer than any
-			// Arabic word is kept whole rather than cut into noise.
+	}
+	out := make(analysis.TokenStream, 0, total)
+	slab := make([]analysis.Token, grams)
+	var offs [64]int
+	for i, tok := range input {
+		n := int(cuts[i])
+		if n == 0 {
 			out = append(out, tok)
 			continue
 		}
@@ -54,17 +63,47 @@ func (f NgramFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		offs[n] = len(tok.Term)
 		for size := f.Min; size <= f.Max && size <= n; size++ {
 			for i := 0; i+size <= n; i++ {
-				out = append(out, &analysis.Token{
+				g := &slab[0]
+				slab = slab[1:]
+				*g = analysis.Token{
 					Term:     tok.Term[offs[i]:offs[i+size]:offs[i+size]],
 					Start:    tok.Start,
 					End:      tok.End,
 					Position: tok.Position,
 					Type:     tok.Type,
-				})
+				}
+				out = append(out, g)
 			}
 		}
 	}
 	return out
+}
+
+// cut returns the number of letters of a term that is cut into n-grams, or
+// 0 for a term that passes whole: not Arabic, short words (their own
+// n-gram), and runs longer than any Arabic word (noise if cut).
+func (f NgramFilter) cut(term []byte) int {
+	if len(term) < 2 || term[0] < 0xD8 || term[0] > 0xDB { // not U+0600–U+06FF
+		return 0
+	}
+	n := utf8.RuneCount(term)
+	if n <= f.Min || n >= 64 {
+		return 0
+	}
+	return n
+}
+
+// count returns how many tokens the filter makes of a term of which cut
+// returned n.
+func (f NgramFilter) count(n int) int {
+	if n == 0 {
+		return 1
+	}
+	c := 0
+	for size := f.Min; size <= f.Max && size <= n; size++ {
+		c += n - size + 1
+	}
+	return c
 }
 
 // NewNgramAnalyzer returns the n-gram analyzer (what NgramAnalyzerName
@@ -85,6 +124,9 @@ func init() {
 		}
 		if v, ok := config["max"].(float64); ok {
 			f.Max = int(v)
+		}
+		if f.Min < 1 || f.Max < f.Min {
+			return nil, fmt.Errorf("arabic: n-gram sizes min %d max %d: want 1 <= min <= max", f.Min, f.Max)
 		}
 		return f, nil
 	}); err != nil {

@@ -1,5 +1,7 @@
 package arabic
 
+import "unicode/utf8"
+
 // The light stemmer works on normalized words (Normalize or NormalizeToken
 // first): ة is already ه, ى is ي, hamza seats are ء, alef variants are ا.
 
@@ -55,7 +57,11 @@ func stems(w string) (string, string) {
 	if c, ok := m[w]; ok {
 		return c, ""
 	}
-	r := []rune(w)
+	var rb [32]rune // most words fit: no allocation
+	r := rb[:0]
+	for _, c := range w {
+		r = append(r, c)
+	}
 	if c, ok := protectedSplit(r, m); ok {
 		return c, ""
 	}
@@ -123,7 +129,7 @@ func protectedSplit(r []rune, m map[string]string) (string, bool) {
 		}
 	}
 	for _, o := range offs[:n] {
-		if c, ok := m[string(r[o:])]; ok {
+		if c, ok := lookup(m, r[o:]); ok {
 			return c, true
 		}
 	}
@@ -171,7 +177,7 @@ func prefixEnd(r []rune) (int, int) {
 func stripSuffixes(r []rune, m map[string]string) []rune {
 	// The alef of accusative tanween (اعتراضاً written اعتراضا) first.
 	if len(r) >= 4 && r[len(r)-1] == alef && r[len(r)-2] != alef {
-		if _, ok := m[string(r[:len(r)-1])]; !ok {
+		if _, ok := lookup(m, r[:len(r)-1]); !ok {
 			r = r[:len(r)-1]
 		}
 	}
@@ -180,7 +186,7 @@ func stripSuffixes(r []rune, m map[string]string) []rune {
 			continue
 		}
 		cut := r[:len(r)-len(s)]
-		if _, ok := m[string(cut)]; ok {
+		if _, ok := lookup(m, cut); ok {
 			return r
 		}
 		// A pronoun after a feminine noun turns its ة into ت (قادة،
@@ -204,4 +210,16 @@ func hasSuffix(r, s []rune) bool {
 		}
 	}
 	return true
+}
+
+// lookup finds the word spelled by r in m without building a string: the
+// stemmer asks the protected table about every candidate cut of every word.
+func lookup(m map[string]string, r []rune) (string, bool) {
+	var buf [96]byte
+	b := buf[:0]
+	for _, c := range r {
+		b = utf8.AppendRune(b, c)
+	}
+	v, ok := m[string(b)]
+	return v, ok
 }
