@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -14,13 +15,16 @@ import (
 //	MIRSAD_BENCH=1 go test ./search/alert/eval -run TestReport -v -timeout 60m
 //
 // MIRSAD_ALERT_WORKLOAD=selective picks the selective subscription mix;
-// MIRSAD_ALERT_NOPREFILTER=1 adds the rows without the term prefilter.
+// MIRSAD_ALERT_NOPREFILTER=1 adds the rows without the term prefilter;
+// MIRSAD_ALERT_ROUNDS=N repeats every configuration N times, alternating.
 func TestReport(t *testing.T) {
 	if os.Getenv("MIRSAD_BENCH") != "1" {
 		t.Skip("set MIRSAD_BENCH=1 to run the alert benchmark")
 	}
 	var b strings.Builder
+	rounds, _ := strconv.Atoi(os.Getenv("MIRSAD_ALERT_ROUNDS"))
 	err := Run(context.Background(), Options{
+		Rounds:          rounds,
 		Workload:        os.Getenv("MIRSAD_ALERT_WORKLOAD"),
 		NoPrefilterRows: os.Getenv("MIRSAD_ALERT_NOPREFILTER") == "1",
 		Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
