@@ -240,8 +240,8 @@ func FuzzCreate(f *testing.F) {
 	})
 }
 
-// FuzzParseText: clauses are never empty and the query builder never
-// panics, whatever the text.
+// FuzzParseText: clauses are never empty, the query builder never panics,
+// and the prefilter agrees with the query on what can match.
 func FuzzParseText(f *testing.F) {
 	for _, s := range []string{`"هدنة غزة" -القاهرة`, `«المرحلة الثانية`, `- -- "" «» “x”`, "a\u00a0b", "-\"\""} {
 		f.Add(s)
@@ -256,6 +256,30 @@ func FuzzParseText(f *testing.F) {
 				t.Fatalf("%q: empty clause", q)
 			}
 		}
-		_ = textQuery(svc.mapping, q, "")
+		tq := textQuery(svc.mapping, q, "")
+		// The prefilter must allow what the query could match: a batch
+		// holding every term the analyzers produce for q passes it.
+		p := newPrefilter(svc.mapping, q, "")
+		all := termSet{}
+		for _, lang := range p.langs {
+			for _, alts := range lang {
+				for _, fn := range alts {
+					if all[fn.field] == nil {
+						all[fn.field] = map[string]struct{}{}
+					}
+					for _, g := range fn.groups {
+						for _, term := range g {
+							all[fn.field][term] = struct{}{}
+						}
+					}
+				}
+			}
+		}
+		if tq != nil && len(p.langs) > 0 && !p.possible(all) {
+			t.Fatalf("%q: prefilter rejects a batch holding all its terms", q)
+		}
+		if (tq == nil) != (len(p.langs) == 0) {
+			t.Fatalf("%q: query nil=%v but prefilter has %d languages", q, tq == nil, len(p.langs))
+		}
 	})
 }
