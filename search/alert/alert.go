@@ -61,9 +61,9 @@ type Options struct {
 	// Index is the main index. Needed by MatchIndex and by `test`; without
 	// it batches are matched in memory and `test` is unavailable.
 	Index Searcher
-	// Strategy is MatchMemory (the default) or MatchIndex. The in-memory
-	// batch index measured faster on ANT batches and its cost does not
-	// grow with the main index (docs/bench/alerts.md).
+	// Strategy is MatchIndex or MatchMemory; empty picks MatchIndex when
+	// Index is set: it skips a second analysis and indexing of the batch,
+	// and measured faster when the machine was quiet (docs/bench/alerts.md).
 	Strategy string
 	// HTTPClient sends webhooks. cmd passes one whose dialer carries the
 	// crawler's SSRF guard. Default: a plain client with timeouts.
@@ -119,6 +119,9 @@ func New(opts Options) (*Service, error) {
 	switch opts.Strategy {
 	case "":
 		opts.Strategy = MatchMemory
+		if opts.Index != nil {
+			opts.Strategy = MatchIndex
+		}
 	case MatchMemory:
 	case MatchIndex:
 		if opts.Index == nil {
