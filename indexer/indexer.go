@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -82,6 +83,10 @@ type Indexer struct {
 	idx    bleve.Index
 	claims bleve.Index
 
+	// reprints is set once any stored article is a reprint of another, so
+	// that searches skip looking for other outlets while there are none.
+	reprints atomic.Bool
+
 	mu      sync.Mutex
 	pending []document.Article
 	pendIdx map[string]int // id -> position in pending
@@ -127,6 +132,7 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 			db.Close()
 			return nil, err
 		}
+		ix.checkReprints()
 	}
 	return ix, nil
 }
@@ -149,6 +155,16 @@ func (ix *Indexer) DB() *bolt.DB { return ix.db }
 
 // Index returns the bleve index for searching.
 func (ix *Indexer) Index() bleve.Index { return ix.idx }
+
+// HasReprints reports whether any indexed article is a reprint of another.
+func (ix *Indexer) HasReprints() bool { return ix.reprints.Load() }
+
+func (ix *Indexer) checkReprints() {
+	q := bleve.NewBoolFieldQuery(true)
+	q.SetField(FieldReprint)
+	res, err := ix.idx.Search(bleve.NewSearchRequestOptions(q, 0, 0, false))
+	ix.reprints.Store(err != nil || res.Total > 0) // unsure: look for reprints
+}
 
 // SetClusterer sets the story clusterer, which usually keeps its state in
 // the store this indexer opened (DB), so it comes after Open; call it
@@ -257,6 +273,11 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	}
 	if err := ix.writeIndexes(ix.idx, ix.claims, batch, true); err != nil {
 		return err
+	}
+	for _, a := range batch {
+		if ClusterOf(a) != a.ID {
+			ix.reprints.Store(true)
+		}
 	}
 	if err := ix.store(batch); err != nil {
 		return fmt.Errorf("indexer: store batch of %d: %w", len(batch), err)
@@ -426,6 +447,7 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 	if ix.claims, err = openIndex(filepath.Join(ix.opts.Dir, ClaimDir), NewClaimMapping()); err != nil {
 		return 0, err
 	}
+	ix.checkReprints()
 	return done, nil
 }
 

@@ -26,6 +26,7 @@ type Store interface {
 	Index() bleve.Index
 	Claims() bleve.Index
 	Article(id string) (document.Article, bool, error)
+	HasReprints() bool
 }
 
 // Entities resolves what researchers type (an id, or any alias in any
@@ -335,7 +336,7 @@ const maxReports = 500
 // addReports fills each hit's cluster size and the other outlets that
 // carried its story, with one query for the whole page.
 func (s *Service) addReports(ctx context.Context, hits []Hit) error {
-	if len(hits) == 0 {
+	if len(hits) == 0 || !s.store.HasReprints() {
 		return nil
 	}
 	var ids []string
