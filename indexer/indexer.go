@@ -73,6 +73,10 @@ type Options struct {
 	// Clusterer, when set, puts every new or changed article in a story
 	// cluster; reindex keeps the stored clusters.
 	Clusterer Clusterer
+	// OnStore, when set, runs inside the transaction that stores a batch,
+	// so that a journal of what still needs alert matching commits with
+	// the articles themselves.
+	OnStore func(tx *bolt.Tx, batch []document.Article) error
 }
 
 // Indexer owns the data directory: the bbolt store and the bleve index.
@@ -164,6 +168,13 @@ func (ix *Indexer) checkReprints() {
 	q.SetField(FieldReprint)
 	res, err := ix.idx.Search(bleve.NewSearchRequestOptions(q, 0, 0, false))
 	ix.reprints.Store(err != nil || res.Total > 0) // unsure: look for reprints
+}
+
+// SetBatchHooks sets OnStore and OnBatch (see Options); like the
+// clusterer, their owner keeps its state in DB, so they come after Open and
+// before the first Put.
+func (ix *Indexer) SetBatchHooks(onStore func(tx *bolt.Tx, batch []document.Article) error, onBatch func(ctx context.Context, batch []document.Article)) {
+	ix.opts.OnStore, ix.opts.OnBatch = onStore, onBatch
 }
 
 // SetClusterer sets the story clusterer, which usually keeps its state in
@@ -279,7 +290,7 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 			ix.reprints.Store(true)
 		}
 	}
-	if err := ix.store(batch); err != nil {
+	if err := ix.store(batch, ix.opts.OnStore); err != nil {
 		return fmt.Errorf("indexer: store batch of %d: %w", len(batch), err)
 	}
 	ix.logger.Debug("batch committed", "docs", len(batch))
@@ -398,7 +409,7 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 				for i := range batch {
 					ix.opts.Enricher.Enrich(&batch[i])
 				}
-				err = ix.store(batch)
+				err = ix.store(batch, nil)
 			}
 			if err == nil {
 				err = ix.writeIndexes(newIdx, newClaims, batch, false)
@@ -482,9 +493,15 @@ func (ix *Indexer) readBatch(after []byte, n int) ([]document.Article, []byte, e
 	return out, next, err
 }
 
-// store writes articles to the store in one transaction.
-func (ix *Indexer) store(batch []document.Article) error {
+// store writes articles to the store in one transaction, with onStore's
+// writes in the same one.
+func (ix *Indexer) store(batch []document.Article, onStore func(*bolt.Tx, []document.Article) error) error {
 	return ix.db.Update(func(tx *bolt.Tx) error {
+		if onStore != nil {
+			if err := onStore(tx, batch); err != nil {
+				return err
+			}
+		}
 		bk := tx.Bucket([]byte(bucketArt))
 		for _, a := range batch {
 			data, err := json.Marshal(a)

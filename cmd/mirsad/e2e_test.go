@@ -567,6 +567,11 @@ func TestCLI(t *testing.T) {
 		{"reindex empty", []string{"reindex", "-config", good}, 0, "reindexed 0 articles"},
 		{"check gazetteer", []string{"check", "-config", gazGood}, 0, "built-in gazetteer + "},
 		{"check bad gazetteer", []string{"check", "-config", gazBad}, 2, "dup.bad.yaml:"},
+		{"subscription add", []string{"subscriptions", "-config", good, "add", "-name", "cairo-talks", "-q", "هدنة غزة"}, 0, "cairo-talks"},
+		{"subscription list", []string{"subscriptions", "-config", good, "list"}, 0, "cairo-talks"},
+		{"subscription bad", []string{"subscriptions", "-config", good, "add", "-name", "x", "-lang", "fr", "-q", "a"}, 2, "fr"},
+		{"subscription remove", []string{"subscriptions", "-config", good, "remove", "cairo-talks"}, 0, ""},
+		{"subscription unknown verb", []string{"subscriptions", "-config", good, "frob"}, 2, "usage"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer

@@ -38,6 +38,10 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close(context.WithoutCancel(ctx))
+	alerts, err := openAlerts(ctx, cfg, e, ix, "http://"+cfg.Listen)
+	if err != nil {
+		return err
+	}
 	store, err := openRuns(ix, e)
 	if err != nil {
 		return err
@@ -67,6 +71,11 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	}
 	printSummary(e.stdout, crawler.Summary{Started: run.Started, Finished: run.Finished, Status: run.Status, Sources: run.Sources})
 	fmt.Fprintf(e.stdout, "run %s recorded (GET /api/runs)\n", run.ID)
+	// One delivery pass, as a scheduled run would do: what fails stays in
+	// the outbox and is retried by the next ingest or by serve.
+	if _, err := alerts.DeliverDue(ctx); err != nil {
+		e.logger.Warn("alert delivery", "err", err)
+	}
 	if run.Status == runs.StatusFailed || run.Status == runs.StatusInterrupted {
 		return errors.New("ingest " + run.Status + " (see errors above)")
 	}

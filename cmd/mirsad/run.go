@@ -57,6 +57,7 @@ func commands() []command {
 		{"search", "[-config FILE] [-lang ar|en] [-source S] [-from D] [-to D] [-sort S] [-json] QUERY", "search from the shell", cmdSearch},
 		{"check", "[-config FILE]", "validate the config and print what it will do", cmdCheck},
 		{"reindex", "[-config FILE]", "rebuild the index from the stored articles", cmdReindex},
+		{"subscriptions", "[-config FILE] list|add|remove|test ...", "manage alert subscriptions (webhook and Atom delivery)", cmdSubscriptions},
 		{"bench", "TOPIC [flags]", "print a benchmark or evaluation table (see BENCHMARKS.md)", cmdBench},
 	}
 }
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: mirsad COMMAND [flags]\n\ncommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-13s %s\n                %s\n", c.name, c.args, c.help)
 	}
 	fmt.Fprintln(w, "\nEvery command takes -config FILE (default: mirsad.yaml if present, else built-in defaults).")
 }

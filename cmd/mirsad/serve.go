@@ -38,6 +38,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close(context.WithoutCancel(ctx))
+	alerts, err := openAlerts(ctx, cfg, e, ix, "http://"+ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		if err := alerts.Run(ctx); err != nil && ctx.Err() == nil {
+			e.logger.Error("alert delivery stopped", "err", err)
+		}
+	}()
+	defer func() { <-delivered }()
 	store, err := openRuns(ix, e)
 	if err != nil {
 		return err
@@ -71,8 +83,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}()
 	fmt.Fprintf(e.stderr, "mirsad serve: %d sources scheduled, data in %s, serving http://%s/\n", len(sources), cfg.DataDir, ln.Addr())
 	return serveHTTP(ctx, e, ln, ix, map[string]http.Handler{
-		"/api/runs":  runs.Handler(store, runner),
-		"/api/runs/": runs.Handler(store, runner),
+		"/api/runs":           runs.Handler(store, runner),
+		"/api/runs/":          runs.Handler(store, runner),
+		"/api/subscriptions":  alerts.Handler(),
+		"/api/subscriptions/": alerts.Handler(),
 	})
 }
 
