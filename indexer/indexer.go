@@ -182,6 +182,9 @@ func (ix *Indexer) SetBatchHooks(onStore func(tx *bolt.Tx, batch []document.Arti
 // before the first Put.
 func (ix *Indexer) SetClusterer(c Clusterer) { ix.opts.Clusterer = c }
 
+// Clusterer returns the story clusterer, or nil.
+func (ix *Indexer) Clusterer() Clusterer { return ix.opts.Clusterer }
+
 // Enricher returns the enricher the indexer was opened with, or nil.
 func (ix *Indexer) Enricher() Enricher { return ix.opts.Enricher }
 

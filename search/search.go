@@ -152,11 +152,21 @@ var ErrBadQuery = errors.New("bad query")
 // ErrNotFound marks a missing document.
 var ErrNotFound = errors.New("not found")
 
+// Stories lists the members of a story cluster, earliest first.
+type Stories interface {
+	Members(clusterID string) []string
+}
+
 // Service runs searches.
 type Service struct {
 	store    Store
 	entities Entities
+	stories  Stories
 }
+
+// SetStories lets hits list the other outlets of their story from the
+// clusterer's memory instead of a second index query.
+func (s *Service) SetStories(st Stories) { s.stories = st }
 
 // New returns a Service over store; entities may be nil (no entity
 // filters or expansion).
@@ -337,6 +347,26 @@ const maxReports = 500
 // carried its story, with one query for the whole page.
 func (s *Service) addReports(ctx context.Context, hits []Hit) error {
 	if len(hits) == 0 || !s.store.HasReprints() {
+		return nil
+	}
+	if s.stories != nil {
+		for i := range hits {
+			h := &hits[i]
+			ms := s.stories.Members(h.Cluster.ID)
+			h.Cluster.Size = max(len(ms), 1)
+			for _, id := range ms {
+				if id == h.ID || len(h.AlsoReportedBy) == maxReports {
+					continue
+				}
+				a, found, err := s.store.Article(id)
+				if err != nil {
+					return fmt.Errorf("search: %w", err)
+				}
+				if found {
+					h.AlsoReportedBy = append(h.AlsoReportedBy, Report{Source: a.Source, URL: a.URL})
+				}
+			}
+		}
 		return nil
 	}
 	var ids []string

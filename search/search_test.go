@@ -37,7 +37,23 @@ func TestCollapseReprints(t *testing.T) {
 	if err := ix.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := New(ix, nil)
+	for _, withStories := range []bool{false, true} {
+		t.Run(fmt.Sprint("stories=", withStories), func(t *testing.T) {
+			svc := New(ix, nil)
+			if withStories {
+				svc.SetStories(fakeStories{"wire": {"wire", "copy1", "copy2"}})
+			}
+			checkCollapse(t, svc)
+		})
+	}
+}
+
+type fakeStories map[string][]string
+
+func (f fakeStories) Members(id string) []string { return f[id] }
+
+func checkCollapse(t *testing.T, svc *Service) {
+	ctx := context.Background()
 
 	r, err := svc.Search(ctx, Query{Text: "joint statement", Sort: "oldest", Size: 10})
 	if err != nil {

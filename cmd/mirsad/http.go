@@ -17,10 +17,16 @@ import (
 // newSearch returns the search service over ix, resolving entities with
 // the indexer's enrichment pipeline when it has one.
 func newSearch(ix *indexer.Indexer) *search.Service {
+	var svc *search.Service
 	if p, ok := ix.Enricher().(*enrich.Pipeline); ok {
-		return search.New(ix, p)
+		svc = search.New(ix, p)
+	} else {
+		svc = search.New(ix, nil)
 	}
-	return search.New(ix, nil)
+	if st, ok := ix.Clusterer().(search.Stories); ok {
+		svc.SetStories(st)
+	}
+	return svc
 }
 
 // serveHTTP serves the API and web page on ln until ctx ends, then drains

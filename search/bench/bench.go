@@ -100,6 +100,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	build := time.Since(start)
 
 	svc := search.New(ix, p)
+	svc.SetStories(c)
 	srv := httptest.NewServer(api.New(svc, api.Options{}).Handler())
 	defer srv.Close()
 	queries, err := makeQueries(ctx, svc, docs, opts.Queries, opts.Seed)
