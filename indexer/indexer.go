@@ -31,6 +31,12 @@ const (
 	IndexDir  = "index.bleve"
 	ClaimDir  = "claims.bleve"
 	bucketArt = "articles"
+	// bucketView holds a small copy of each article (no full body, the
+	// first claims) so a page of search hits decodes kilobytes, not the
+	// whole articles.
+	bucketView = "article_views"
+	viewBody   = 400 // runes of the body kept in a view
+	viewClaims = 5
 )
 
 // Enricher fills an article's entities, dates and claims before indexing.
@@ -119,8 +125,12 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 		return nil, fmt.Errorf("indexer: open %s: %w", dbPath, err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists([]byte(bucketArt))
-		return err
+		for _, b := range []string{bucketArt, bucketView} {
+			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("indexer: %s: %w", dbPath, err)
@@ -505,7 +515,7 @@ func (ix *Indexer) store(batch []document.Article, onStore func(*bolt.Tx, []docu
 				return err
 			}
 		}
-		bk := tx.Bucket([]byte(bucketArt))
+		bk, views := tx.Bucket([]byte(bucketArt)), tx.Bucket([]byte(bucketView))
 		for _, a := range batch {
 			data, err := json.Marshal(a)
 			if err != nil {
@@ -514,9 +524,48 @@ func (ix *Indexer) store(batch []document.Article, onStore func(*bolt.Tx, []docu
 			if err := bk.Put([]byte(a.ID), data); err != nil {
 				return err
 			}
+			if data, err = json.Marshal(view(a)); err != nil {
+				return err
+			}
+			if err := views.Put([]byte(a.ID), data); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+func view(a document.Article) document.Article {
+	if r := []rune(a.Body); len(r) > viewBody {
+		a.Body = string(r[:viewBody])
+	}
+	if len(a.Claims) > viewClaims {
+		a.Claims = a.Claims[:viewClaims]
+	}
+	a.Extraction = nil
+	return a
+}
+
+// ArticleView returns an article with at most the start of its body and
+// its first claims: what a search hit shows.
+func (ix *Indexer) ArticleView(id string) (document.Article, bool, error) {
+	var a document.Article
+	var found bool
+	err := ix.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket([]byte(bucketView)).Get([]byte(id))
+		if v == nil {
+			v = tx.Bucket([]byte(bucketArt)).Get([]byte(id)) // stored before views existed
+		}
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &a)
+	})
+	if err != nil {
+		return a, false, fmt.Errorf("indexer: read %s: %w", id, err)
+	}
+	return a, found, nil
 }
 
 // Close flushes and closes the index and the store.

@@ -177,7 +177,7 @@ func (s *Service) group(ctx context.Context, c document.Claim) (ClaimGroup, erro
 		src, _ := h.Fields["source"].(string)
 		docID, _ := h.Fields["doc_id"].(string)
 		outlets[src] = true
-		a, found, err := s.store.Article(docID)
+		a, found, err := s.store.ArticleView(docID)
 		if err != nil || !found {
 			continue
 		}
@@ -185,7 +185,7 @@ func (s *Service) group(ctx context.Context, c document.Claim) (ClaimGroup, erro
 	}
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].published.Before(reports[j].published) })
 	if len(reports) > 0 {
-		first, _, _ := s.store.Article(reports[0].docID)
+		first, _, _ := s.store.ArticleView(reports[0].docID)
 		g.FirstSource, g.FirstURL = first.Source, first.URL
 	}
 	g.Outlets, g.Reports = len(outlets), int(res.Total)

@@ -26,6 +26,7 @@ type Store interface {
 	Index() bleve.Index
 	Claims() bleve.Index
 	Article(id string) (document.Article, bool, error)
+	ArticleView(id string) (document.Article, bool, error)
 	HasReprints() bool
 }
 
@@ -312,7 +313,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	hits := res.Hits
 	out := &Result{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}}
 	for _, h := range hits {
-		a, found, err := s.store.Article(h.ID)
+		a, found, err := s.store.ArticleView(h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -358,7 +359,7 @@ func (s *Service) addReports(ctx context.Context, hits []Hit) error {
 				if id == h.ID || len(h.AlsoReportedBy) == maxReports {
 					continue
 				}
-				a, found, err := s.store.Article(id)
+				a, found, err := s.store.ArticleView(id)
 				if err != nil {
 					return fmt.Errorf("search: %w", err)
 				}
@@ -639,7 +640,7 @@ func (s *Service) Export(ctx context.Context, q Query, limit int, fn func(Hit) e
 			return searchErr(err)
 		}
 		for _, h := range res.Hits {
-			a, found, err := s.store.Article(h.ID)
+			a, found, err := s.store.ArticleView(h.ID)
 			if err != nil {
 				return fmt.Errorf("search: export: %w", err)
 			}
