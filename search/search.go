@@ -402,8 +402,14 @@ func (s *Service) addReports(ctx context.Context, hits []Hit) error {
 	return nil
 }
 
-// maxHitClaims bounds the claims listed with a hit; /api/claims has all.
-const maxHitClaims = 5
+// A hit lists its most mentioned entities, its first claims and dates; the
+// document endpoint has them all. Bounding them keeps a page's JSON small,
+// which is most of what the API adds to the search itself.
+const (
+	maxHitClaims   = 5
+	maxHitEntities = 12
+	maxHitDates    = 20
+)
 
 func toHit(a document.Article, snippet string, score float64) Hit {
 	h := Hit{
@@ -412,7 +418,7 @@ func toHit(a document.Article, snippet string, score float64) Hit {
 		Entities: []HitEntity{}, MentionedDates: []string{}, Claims: []HitClaim{},
 		Cluster: HitCluster{ID: indexer.ClusterOf(a), Size: 1}, AlsoReportedBy: []Report{},
 	}
-	for _, e := range a.Entities {
+	for _, e := range a.Entities[:min(len(a.Entities), maxHitEntities)] { // most mentioned first
 		h.Entities = append(h.Entities, HitEntity{ID: e.ID, Name: e.Name, Type: e.Type})
 	}
 	seen := map[string]bool{}
@@ -423,6 +429,7 @@ func toHit(a document.Article, snippet string, score float64) Hit {
 		}
 	}
 	sort.Strings(h.MentionedDates)
+	h.MentionedDates = h.MentionedDates[:min(len(h.MentionedDates), maxHitDates)]
 	for _, c := range a.Claims {
 		if len(h.Claims) == maxHitClaims {
 			break
