@@ -92,7 +92,7 @@ func TestCanonicalize(t *testing.T) {
 		"HTTPS://Example.ORG/a?utm_source=tw&utm_medium=x&b=1#frag": "https://example.org/a?b=1",
 		"https://example.org/a?fbclid=abc":                          "https://example.org/a",
 		"https://example.org/a?gclid=1&q=%D8%BA%D8%B2%D8%A9":        "https://example.org/a?q=%D8%BA%D8%B2%D8%A9",
-		"not a url":                                                 "not a url",
+		"not a url": "not a url",
 	} {
 		if got := Canonicalize(in); got != want {
 			t.Errorf("Canonicalize(%q) = %q, want %q", in, got, want)
