@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	corpora "github.com/mirsad-observatory/mirsad/internal/corpus"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -99,9 +99,4 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 }
 
 // defaultCorpus is $MIRSAD_CORPUS, else ../shared/corpus beside the repository.
-func defaultCorpus() string {
-	if c := os.Getenv("MIRSAD_CORPUS"); c != "" {
-		return c
-	}
-	return filepath.Join("..", "shared", "corpus")
-}
+func defaultCorpus() string { return corpora.DefaultDir() }

@@ -7,6 +7,7 @@ package analysiseval
 import (
 	"context"
 	"fmt"
+	"github.com/mirsad-observatory/mirsad/internal/corpus"
 	"io"
 	"log/slog"
 	"os"
@@ -48,32 +49,9 @@ type Options struct {
 
 // DefaultCorpusDir returns $MIRSAD_CORPUS or ../shared/corpus relative to
 // the repository root found from the working directory.
-func DefaultCorpusDir() string {
-	if d := os.Getenv("MIRSAD_CORPUS"); d != "" {
-		return d
-	}
-	if root, err := repoRoot(); err == nil {
-		return filepath.Join(root, "..", "shared", "corpus")
-	}
-	return filepath.Join("..", "shared", "corpus")
-}
+func DefaultCorpusDir() string { return corpus.DefaultDir() }
 
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("analysiseval: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+func repoRoot() (string, error) { return corpus.RepoRoot() }
 
 // Run measures everything and writes one table to w.
 func Run(ctx context.Context, opts Options, w io.Writer) error {

@@ -19,12 +19,36 @@ import (
 // ErrMissing is returned when a corpus folder is absent or empty.
 var ErrMissing = errors.New("corpus: not found")
 
-// Dir returns $MIRSAD_CORPUS, else def.
-func Dir(def string) string {
+// DefaultDir is where the shared corpora are found without options:
+// $MIRSAD_CORPUS, else ../shared/corpus beside the repository root (found
+// from the working directory), else ../shared/corpus.
+func DefaultDir() string {
 	if d := os.Getenv("MIRSAD_CORPUS"); d != "" {
 		return d
 	}
-	return def
+	if root, err := RepoRoot(); err == nil {
+		return filepath.Join(root, "..", "shared", "corpus")
+	}
+	return filepath.Join("..", "shared", "corpus")
+}
+
+// RepoRoot is the nearest folder above the working directory holding go.mod,
+// so that runners work from the repository root and from a package's tests.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("corpus: %w", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("corpus: no go.mod above the working directory")
+		}
+		dir = parent
+	}
 }
 
 // ANT reads ant-arabic-news (TREC-style files under dir) as Arabic

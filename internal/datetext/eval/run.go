@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"github.com/mirsad-observatory/mirsad/internal/corpus"
 	"io"
 	"os"
 	"path/filepath"
@@ -55,22 +56,7 @@ func (o *Options) defaults() error {
 	return nil
 }
 
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("eval: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("eval: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+func repoRoot() (string, error) { return corpus.RepoRoot() }
 
 // LoadAll reads every mentions_*.txt file of dir.
 func LoadAll(dir string) ([]Item, error) {

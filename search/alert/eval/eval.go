@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mirsad-observatory/mirsad/internal/corpus"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -50,23 +51,7 @@ type Options struct {
 
 // DefaultCorpusDir returns $MIRSAD_CORPUS or the shared corpus beside the
 // repository (found by walking up to go.mod).
-func DefaultCorpusDir() string {
-	if d := os.Getenv("MIRSAD_CORPUS"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return filepath.Join("..", "shared", "corpus")
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared", "corpus")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join("..", "shared", "corpus")
-		}
-	}
-}
+func DefaultCorpusDir() string { return corpus.DefaultDir() }
 
 // Run prints one table: per configuration, ingest time (mean of the
 // rounds), its ratio to ingest without subscriptions (run first and last),

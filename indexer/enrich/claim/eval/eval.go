@@ -8,8 +8,8 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"github.com/mirsad-observatory/mirsad/internal/corpus"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -34,12 +34,7 @@ type Options struct {
 }
 
 // DefaultCorpusDir is where the shared corpora are found without options.
-func DefaultCorpusDir() string {
-	if d := os.Getenv("MIRSAD_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "shared", "corpus")
-}
+func DefaultCorpusDir() string { return corpus.DefaultDir() }
 
 // Run measures everything and prints one table to w.
 func Run(ctx context.Context, opts Options, w io.Writer) error {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mirsad-observatory/mirsad/internal/corpus"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -165,23 +165,7 @@ func corpusDir(opt string) string {
 	if opt != "" {
 		return opt
 	}
-	if env := os.Getenv("MIRSAD_CORPUS"); env != "" {
-		return env
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return filepath.Join("..", "shared", "corpus")
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "corpus")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return filepath.Join("..", "shared", "corpus")
-		}
-		dir = parent
-	}
+	return corpus.DefaultDir()
 }
 
 var errNoCorpus = errors.New("eval: corpus not found")
