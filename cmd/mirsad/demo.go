@@ -75,7 +75,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "             %s/?q=%s&lang=en\n", base, url.QueryEscape("Kalin Cairo"))
 	fmt.Fprintf(e.stdout, "             go run ./cmd/mirsad search -addr %s -sort newest 'وقف إطلاق النار'\n", ln.Addr())
 	fmt.Fprintln(e.stdout, "press Ctrl-C to stop")
-	return serveHTTP(ctx, e, ln, ix, nil)
+	return serveHTTP(ctx, e, ln, ix, nil, nil)
 }
 
 // startDemoSites serves the embedded demo outlets on loopback ports.

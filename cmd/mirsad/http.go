@@ -14,6 +14,15 @@ import (
 	"github.com/mirsad-observatory/mirsad/search/api"
 )
 
+// newMetrics registers the Prometheus metrics, the index size read at
+// scrape time.
+func newMetrics(ix *indexer.Indexer) *api.Metrics {
+	return api.NewMetrics(func() float64 {
+		n, _ := ix.Count()
+		return float64(n)
+	})
+}
+
 // newSearch returns the search service over ix, resolving entities with
 // the indexer's enrichment pipeline when it has one.
 func newSearch(ix *indexer.Indexer) *search.Service {
@@ -32,11 +41,10 @@ func newSearch(ix *indexer.Indexer) *search.Service {
 // serveHTTP serves the API and web page on ln until ctx ends, then drains
 // in-flight requests for up to 10 s.
 // mounts adds other packages' handlers (run history, subscriptions).
-func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer, mounts map[string]http.Handler) error {
-	metrics := api.NewMetrics(func() float64 {
-		n, _ := ix.Count()
-		return float64(n)
-	})
+func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer, mounts map[string]http.Handler, metrics *api.Metrics) error {
+	if metrics == nil {
+		metrics = newMetrics(ix)
+	}
 	srv := api.NewHTTPServer(ln.Addr().String(), api.New(newSearch(ix), api.Options{Logger: e.logger, Metrics: metrics, Mounts: mounts}).Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

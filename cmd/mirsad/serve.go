@@ -59,6 +59,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var runner *runs.Runner
+	metrics := newMetrics(ix)
 	cr := newCrawler(cfg, e, ix, func(p crawler.Progress) { runner.Observe(p) })
 	runner = runs.NewRunner(runs.RunnerOptions{
 		Store:   store,
@@ -67,6 +68,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Sources: sources,
 		Context: ctx,
 		Logger:  e.logger,
+		OnFinish: func(r runs.Run) {
+			for _, s := range r.Sources {
+				metrics.IngestObserved(s.Name, map[string]int{"new": s.New, "updated": s.Updated,
+					"unchanged": s.Unchanged, "duplicate": s.Duplicates, "failed": s.Failed})
+			}
+		},
 	})
 	schedules := map[string]string{}
 	for _, s := range cfg.Sources {
@@ -87,7 +94,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		"/api/runs/":          runs.Handler(store, runner),
 		"/api/subscriptions":  alerts.Handler(),
 		"/api/subscriptions/": alerts.Handler(),
-	})
+	}, metrics)
 }
 
 // newScheduler schedules each source in UTC. A run that panics is logged
