@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	corpora "github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"os"
 	"sort"

@@ -7,7 +7,7 @@ package analysiseval
 import (
 	"context"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"log/slog"
 	"os"
@@ -49,9 +49,9 @@ type Options struct {
 
 // DefaultCorpusDir returns $MIRSAD_CORPUS or ../shared/corpus relative to
 // the repository root found from the working directory.
-func DefaultCorpusDir() string { return corpus.DefaultDir() }
+func DefaultCorpusDir() string { return corpora.DefaultDir() }
 
-func repoRoot() (string, error) { return corpus.RepoRoot() }
+func repoRoot() (string, error) { return corpora.RepoRoot() }
 
 // Run measures everything and writes one table to w.
 func Run(ctx context.Context, opts Options, w io.Writer) error {

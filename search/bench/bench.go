@@ -26,7 +26,7 @@ import (
 	"github.com/mirsad-observatory/mirsad/indexer/cluster"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 	"github.com/mirsad-observatory/mirsad/indexer/enrich"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"github.com/mirsad-observatory/mirsad/search"
 	"github.com/mirsad-observatory/mirsad/search/api"
 )
@@ -56,11 +56,11 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if opts.Progress == nil {
 		opts.Progress = io.Discard
 	}
-	ar, err := corpus.ANT(filepath.Join(opts.CorpusDir, "ant-arabic-news"), opts.Limit)
+	ar, err := corpora.ANT(filepath.Join(opts.CorpusDir, "ant-arabic-news"), opts.Limit)
 	if err != nil {
 		return err
 	}
-	en, err := corpus.PolNeAR(filepath.Join(opts.CorpusDir, "PolNeAR", "data"), opts.Limit)
+	en, err := corpora.PolNeAR(filepath.Join(opts.CorpusDir, "PolNeAR", "data"), opts.Limit)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"os"
 	"path/filepath"
@@ -82,9 +82,9 @@ func LoadLabels(path string) ([]Pair, error) {
 
 // DefaultCorpusDir returns $MIRSAD_CORPUS or ../shared/corpus next to the
 // repository root.
-func DefaultCorpusDir() string { return corpus.DefaultDir() }
+func DefaultCorpusDir() string { return corpora.DefaultDir() }
 
-func repoRoot() (string, error) { return corpus.RepoRoot() }
+func repoRoot() (string, error) { return corpora.RepoRoot() }
 
 // Run measures everything and writes one table to w.
 func Run(ctx context.Context, opts Options, w io.Writer) error {

@@ -3,7 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"os"
 	"path/filepath"
@@ -56,7 +56,7 @@ func (o *Options) defaults() error {
 	return nil
 }
 
-func repoRoot() (string, error) { return corpus.RepoRoot() }
+func repoRoot() (string, error) { return corpora.RepoRoot() }
 
 // LoadAll reads every mentions_*.txt file of dir.
 func LoadAll(dir string) ([]Item, error) {

@@ -8,7 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -51,7 +51,7 @@ type Options struct {
 
 // DefaultCorpusDir returns $MIRSAD_CORPUS or the shared corpus beside the
 // repository (found by walking up to go.mod).
-func DefaultCorpusDir() string { return corpus.DefaultDir() }
+func DefaultCorpusDir() string { return corpora.DefaultDir() }
 
 // Run prints one table: per configuration, ingest time (mean of the
 // rounds), its ratio to ingest without subscriptions (run first and last),

@@ -8,7 +8,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"path/filepath"
 	"text/tabwriter"
@@ -34,7 +34,7 @@ type Options struct {
 }
 
 // DefaultCorpusDir is where the shared corpora are found without options.
-func DefaultCorpusDir() string { return corpus.DefaultDir() }
+func DefaultCorpusDir() string { return corpora.DefaultDir() }
 
 // Run measures everything and prints one table to w.
 func Run(ctx context.Context, opts Options, w io.Writer) error {

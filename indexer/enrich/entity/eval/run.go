@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpus"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"path/filepath"
 	"sort"
@@ -165,7 +165,7 @@ func corpusDir(opt string) string {
 	if opt != "" {
 		return opt
 	}
-	return corpus.DefaultDir()
+	return corpora.DefaultDir()
 }
 
 var errNoCorpus = errors.New("eval: corpus not found")

@@ -1,7 +1,7 @@
-// Package corpus reads the shared third-party corpora used by benchmarks
+// Package corpora reads the shared third-party corpora used by benchmarks
 // (never copied into the repository): ant-arabic-news as Arabic articles and
 // PolNeAR's texts as English ones.
-package corpus
+package corpora
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 )
 
 // ErrMissing is returned when a corpus folder is absent or empty.
-var ErrMissing = errors.New("corpus: not found")
+var ErrMissing = errors.New("corpora: not found")
 
 // DefaultDir is where the shared corpora are found without options:
 // $MIRSAD_CORPUS, else ../shared/corpus beside the repository root (found
@@ -37,7 +37,7 @@ func DefaultDir() string {
 func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("corpus: %w", err)
+		return "", fmt.Errorf("corpora: %w", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -45,7 +45,7 @@ func RepoRoot() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("corpus: no go.mod above the working directory")
+			return "", errors.New("corpora: no go.mod above the working directory")
 		}
 		dir = parent
 	}
@@ -65,7 +65,7 @@ func ANT(dir string, limit int) ([]document.Article, error) {
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("corpus: %w", err)
+			return nil, fmt.Errorf("corpora: %w", err)
 		}
 		s := string(data)
 		body, u := between(s, "<TEXT>", "</TEXT>"), between(s, "<URL>", "</URL>")
@@ -108,7 +108,7 @@ func PolNeAR(dir string, limit int) ([]document.Article, error) {
 		seen[name] = true
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("corpus: %w", err)
+			return nil, fmt.Errorf("corpora: %w", err)
 		}
 		text := strings.TrimSpace(string(data))
 		title, body, _ := strings.Cut(text, "\n")
