@@ -13,19 +13,19 @@ import (
 	"github.com/mirsad-observatory/mirsad/indexer"
 )
 
-// clause is one part of a user's text query: a word, or a "quoted phrase";
+// Clause is one part of a user's text query: a word, or a "quoted phrase";
 // a leading '-' excludes it. Words may carry a bounded subset of bleve's
 // query-string syntax: title:/body: to pick the field, word~N (N <= 2),
 // prefix*, /regexp/ with a literal start, and word^boost.
-type clause struct {
-	text    string
-	phrase  bool
-	exclude bool
-	field   string // "", "title" or "body"
-	fuzzy   int
-	prefix  bool
-	regexp  bool
-	boost   float64
+type Clause struct {
+	Text    string
+	Phrase  bool
+	Exclude bool
+	Field   string // "", "title" or "body"
+	Fuzzy   int
+	Prefix  bool
+	Regexp  bool
+	Boost   float64
 }
 
 // Limits on the query syntax: each bounds how many index terms one query
@@ -39,27 +39,27 @@ const (
 	maxBoost       = 10
 )
 
-// parseText splits q into clauses. Unbalanced quotes close at the end:
+// ParseText splits q into clauses. Unbalanced quotes close at the end:
 // a researcher's typo should narrow a search, not fail it. Syntax beyond
 // the bounds is an error that says what to do instead.
-func parseText(q string) ([]clause, error) {
-	var out []clause
+func ParseText(q string) ([]Clause, error) {
+	var out []Clause
 	rs := []rune(q)
 	for i := 0; i < len(rs); {
 		if unicode.IsSpace(rs[i]) {
 			i++
 			continue
 		}
-		c := clause{}
+		c := Clause{}
 		switch {
 		case rs[i] == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]):
-			c.exclude = true
+			c.Exclude = true
 			i++
 		case rs[i] == '+' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]):
 			i++ // every word is required already
 		}
 		if f, rest, ok := fieldPrefix(rs[i:]); ok {
-			c.field = f
+			c.Field = f
 			i += len(rs[i:]) - len(rest)
 		}
 		if i >= len(rs) {
@@ -70,20 +70,20 @@ func parseText(q string) ([]clause, error) {
 			for j < len(rs) && rs[j] != open {
 				j++
 			}
-			c.text, c.phrase = strings.TrimSpace(string(rs[i+1:min(j, len(rs))])), true
+			c.Text, c.Phrase = strings.TrimSpace(string(rs[i+1:min(j, len(rs))])), true
 			i = j + 1
 		} else {
 			j := i
 			for j < len(rs) && !unicode.IsSpace(rs[j]) {
 				j++
 			}
-			c.text = string(rs[i:j])
+			c.Text = string(rs[i:j])
 			i = j
 			if err := c.syntax(); err != nil {
 				return nil, err
 			}
 		}
-		if c.text != "" {
+		if c.Text != "" {
 			out = append(out, c)
 		}
 		if len(out) > maxClauses {
@@ -106,13 +106,13 @@ func fieldPrefix(rs []rune) (string, []rune, bool) {
 }
 
 // syntax reads the operators at the end (and start) of a word.
-func (c *clause) syntax() error {
-	t := c.text
+func (c *Clause) syntax() error {
+	t := c.Text
 	if b, rest, ok := cutSuffixNumber(t, "^"); ok {
 		if b <= 0 || b > maxBoost {
-			return badf("%q: boost must be above 0 and at most %d", c.text, maxBoost)
+			return badf("%q: boost must be above 0 and at most %d", c.Text, maxBoost)
 		}
-		c.boost, t = b, rest
+		c.Boost, t = b, rest
 	}
 	if len(t) > 2 && t[0] == '/' && t[len(t)-1] == '/' {
 		re := t[1 : len(t)-1]
@@ -125,37 +125,37 @@ func (c *clause) syntax() error {
 		}
 		switch {
 		case utf8.RuneCountInString(re) > maxRegexp:
-			return badf("%q: regular expressions are limited to %d characters", c.text, maxRegexp)
+			return badf("%q: regular expressions are limited to %d characters", c.Text, maxRegexp)
 		case lit < minRegexpStart:
-			return badf("%q: a regular expression must start with at least %d plain letters", c.text, minRegexpStart)
+			return badf("%q: a regular expression must start with at least %d plain letters", c.Text, minRegexpStart)
 		}
-		c.text, c.regexp = re, true
+		c.Text, c.Regexp = re, true
 		return nil
 	}
 	if strings.HasPrefix(t, "*") || strings.HasPrefix(t, "?") {
-		return badf("%q: leading wildcards are not allowed; put at least %d letters before *", c.text, minPrefix)
+		return badf("%q: leading wildcards are not allowed; put at least %d letters before *", c.Text, minPrefix)
 	}
 	if n, rest, ok := cutSuffixNumber(t, "~"); ok {
 		if n != float64(int(n)) || n < 0 || n > maxFuzziness {
-			return badf("%q: fuzziness must be 0, 1 or %d", c.text, maxFuzziness)
+			return badf("%q: fuzziness must be 0, 1 or %d", c.Text, maxFuzziness)
 		}
-		c.fuzzy, t = int(n), rest
+		c.Fuzzy, t = int(n), rest
 	} else if strings.HasSuffix(t, "~") && len(t) > 1 {
-		c.fuzzy, t = 1, strings.TrimSuffix(t, "~")
+		c.Fuzzy, t = 1, strings.TrimSuffix(t, "~")
 	}
 	if strings.HasSuffix(t, "*") {
 		t = strings.TrimSuffix(t, "*")
 		if strings.ContainsAny(t, "*?") {
-			return badf("%q: only a trailing * is allowed", c.text)
+			return badf("%q: only a trailing * is allowed", c.Text)
 		}
 		if utf8.RuneCountInString(t) < minPrefix {
-			return badf("%q: put at least %d letters before *", c.text, minPrefix)
+			return badf("%q: put at least %d letters before *", c.Text, minPrefix)
 		}
-		c.prefix = true
+		c.Prefix = true
 	} else if strings.ContainsAny(t, "*?") && utf8.RuneCountInString(t) > 1 {
-		return badf("%q: only a trailing * is allowed", c.text)
+		return badf("%q: only a trailing * is allowed", c.Text)
 	}
-	c.text = t
+	c.Text = t
 	return nil
 }
 
@@ -175,18 +175,18 @@ func cutSuffixNumber(s, op string) (float64, string, bool) {
 // quotePair maps an opening quote to its closing one; Arabic text uses «».
 var quotePair = map[rune]rune{'"': '"', '«': '»', '“': '”'}
 
-// textQuery builds, for each language, "every clause matches in some
+// textQuery builds, for each language, "every Clause matches in some
 // field of that language" (words may fall in the title or the body, each
-// field analyzed with its own analyzer), and ORs the languages. A clause
+// field analyzed with its own analyzer), and ORs the languages. A Clause
 // that is a stop word in a language is not required there, so "the CMCC"
 // and "في القاهرة" still find their documents. Phrase matches rank above
 // scattered words.
 //
-// With an expander, a clause that names an entity ("Kalin", "القاهرة") also
+// With an expander, a Clause that names an entity ("Kalin", "القاهرة") also
 // matches articles that mention that entity in any script, and so does the
 // whole query when it is one name ("Ibrahim Kalin").
 func textQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, text, lang string, expand expander) (query.Query, error) {
-	clauses, err := parseText(text)
+	clauses, err := ParseText(text)
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +210,17 @@ func textQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, tex
 	return bleve.NewDisjunctionQuery(perLang...), nil
 }
 
+// TextQuery is what the text of an /api/search query becomes, without
+// entity expansion: alert subscriptions match new batches with the very
+// same rules. It is nil when no word of text can match (only stop words).
+func TextQuery(m mapping.IndexMapping, table map[string][]indexer.TextField, text, lang string) (query.Query, error) {
+	q, err := textQuery(m, table, text, lang, nil)
+	if _, none := q.(*query.MatchNoneQuery); none {
+		return nil, err
+	}
+	return q, err
+}
+
 // expander resolves a name to entity ids.
 type expander func(string) []string
 
@@ -227,7 +238,7 @@ func entityQuery(ids []string) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextField, text string, expand expander) query.Query {
+func langQuery(m mapping.IndexMapping, clauses []Clause, fields []indexer.TextField, text string, expand expander) query.Query {
 	var must, mustNot, should []query.Query
 	for _, c := range clauses {
 		var alts []query.Query
@@ -236,8 +247,8 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 				alts = append(alts, q)
 			}
 		}
-		if expand != nil && !c.exclude && len(alts) > 0 && !c.prefix && !c.regexp && c.fuzzy == 0 && c.field == "" {
-			if ids := expand(c.text); len(ids) > 0 {
+		if expand != nil && !c.Exclude && len(alts) > 0 && !c.Prefix && !c.Regexp && c.Fuzzy == 0 && c.Field == "" {
+			if ids := expand(c.Text); len(ids) > 0 {
 				alts = append(alts, entityQuery(ids))
 			}
 		}
@@ -245,7 +256,7 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 			continue
 		}
 		d := bleve.NewDisjunctionQuery(alts...)
-		if c.exclude {
+		if c.Exclude {
 			mustNot = append(mustNot, d)
 		} else {
 			must = append(must, d)
@@ -255,7 +266,7 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 		return nil
 	}
 	if len(must) > 1 {
-		whole := clause{text: stripSyntax(text), phrase: true}
+		whole := Clause{Text: stripSyntax(text), Phrase: true}
 		for _, f := range fields {
 			if q := fieldQuery(m, whole, f, f.Boost*2); q != nil {
 				should = append(should, q)
@@ -274,35 +285,35 @@ func langQuery(m mapping.IndexMapping, clauses []clause, fields []indexer.TextFi
 	return b
 }
 
-// fieldQuery is one clause against one field, or nil when the clause
+// fieldQuery is one Clause against one field, or nil when the Clause
 // cannot match there (a stop word, another field, a prefix on a stemmed
 // field).
-func fieldQuery(m mapping.IndexMapping, c clause, f indexer.TextField, boost float64) query.Query {
-	if c.field != "" && !strings.HasPrefix(f.Name, c.field+"_") {
+func fieldQuery(m mapping.IndexMapping, c Clause, f indexer.TextField, boost float64) query.Query {
+	if c.Field != "" && !strings.HasPrefix(f.Name, c.Field+"_") {
 		return nil
 	}
-	if c.boost > 0 {
-		boost *= c.boost
+	if c.Boost > 0 {
+		boost *= c.Boost
 	}
 	exact := strings.HasSuffix(f.Name, "_exact")
 	switch {
-	case c.phrase:
-		if !producesTokens(m, f.Analyzer, c.text) {
+	case c.Phrase:
+		if !producesTokens(m, f.Analyzer, c.Text) {
 			return nil
 		}
-		p := bleve.NewMatchPhraseQuery(c.text)
+		p := bleve.NewMatchPhraseQuery(c.Text)
 		p.SetField(f.Name)
 		p.Analyzer = f.Analyzer
 		p.SetBoost(boost)
 		return p
-	case c.prefix, c.regexp:
+	case c.Prefix, c.Regexp:
 		// Stems are not prefixes of what people type: these run on the
 		// exact-form fields only, over the normalized form of the pattern.
 		if !exact {
 			return nil
 		}
-		toks := analyze(m, f.Analyzer, c.text)
-		if c.prefix {
+		toks := analyze(m, f.Analyzer, c.Text)
+		if c.Prefix {
 			if len(toks) != 1 {
 				return nil
 			}
@@ -311,12 +322,12 @@ func fieldQuery(m mapping.IndexMapping, c clause, f indexer.TextField, boost flo
 			p.SetBoost(boost)
 			return p
 		}
-		r := bleve.NewRegexpQuery(strings.ToLower(c.text))
+		r := bleve.NewRegexpQuery(strings.ToLower(c.Text))
 		r.SetField(f.Name)
 		r.SetBoost(boost)
 		return r
-	case c.fuzzy > 0:
-		toks := analyze(m, f.Analyzer, c.text)
+	case c.Fuzzy > 0:
+		toks := analyze(m, f.Analyzer, c.Text)
 		if len(toks) == 0 {
 			return nil
 		}
@@ -324,7 +335,7 @@ func fieldQuery(m mapping.IndexMapping, c clause, f indexer.TextField, boost flo
 		for _, t := range toks {
 			fq := bleve.NewFuzzyQuery(t)
 			fq.SetField(f.Name)
-			fq.SetFuzziness(c.fuzzy)
+			fq.SetFuzziness(c.Fuzzy)
 			fq.SetBoost(boost)
 			qs = append(qs, fq)
 		}
@@ -333,10 +344,10 @@ func fieldQuery(m mapping.IndexMapping, c clause, f indexer.TextField, boost flo
 		}
 		return bleve.NewConjunctionQuery(qs...)
 	}
-	if !producesTokens(m, f.Analyzer, c.text) {
+	if !producesTokens(m, f.Analyzer, c.Text) {
 		return nil
 	}
-	q := bleve.NewMatchQuery(c.text)
+	q := bleve.NewMatchQuery(c.Text)
 	q.SetField(f.Name)
 	q.Analyzer = f.Analyzer // the field's own analyzer, whatever the query's script
 	q.SetOperator(query.MatchQueryOperatorAnd)

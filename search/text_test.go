@@ -10,26 +10,26 @@ import (
 func TestParseText(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want []clause
+		want []Clause
 	}{
-		{"+Kalin -Fidan", []clause{{text: "Kalin"}, {text: "Fidan", exclude: true}}},
-		{"title:Cairo body:\"joint statement\"", []clause{{text: "Cairo", field: "title"}, {text: "joint statement", field: "body", phrase: true}}},
-		{"Kalen~1 Kalen~ negot*", []clause{{text: "Kalen", fuzzy: 1}, {text: "Kalen", fuzzy: 1}, {text: "negot", prefix: true}}},
-		{"Witkoff^3 /kal[iı]n/", []clause{{text: "Witkoff", boost: 3}, {text: "kal[iı]n", regexp: true}}},
-		{"http://x.example/a 10:30", []clause{{text: "http://x.example/a"}, {text: "10:30"}}},
+		{"+Kalin -Fidan", []Clause{{Text: "Kalin"}, {Text: "Fidan", Exclude: true}}},
+		{"title:Cairo body:\"joint statement\"", []Clause{{Text: "Cairo", Field: "title"}, {Text: "joint statement", Field: "body", Phrase: true}}},
+		{"Kalen~1 Kalen~ negot*", []Clause{{Text: "Kalen", Fuzzy: 1}, {Text: "Kalen", Fuzzy: 1}, {Text: "negot", Prefix: true}}},
+		{"Witkoff^3 /kal[iı]n/", []Clause{{Text: "Witkoff", Boost: 3}, {Text: "kal[iı]n", Regexp: true}}},
+		{"http://x.example/a 10:30", []Clause{{Text: "http://x.example/a"}, {Text: "10:30"}}},
 		{"", nil},
-		{"  Kalin  Cairo ", []clause{{text: "Kalin"}, {text: "Cairo"}}},
-		{`"joint statement" -Istanbul`, []clause{{text: "joint statement", phrase: true}, {text: "Istanbul", exclude: true}}},
-		{"«البيان المشترك» القاهرة", []clause{{text: "البيان المشترك", phrase: true}, {text: "القاهرة"}}},
-		{`"unclosed phrase`, []clause{{text: "unclosed phrase", phrase: true}}},
-		{"- lone dash", []clause{{text: "-"}, {text: "lone"}, {text: "dash"}}},
+		{"  Kalin  Cairo ", []Clause{{Text: "Kalin"}, {Text: "Cairo"}}},
+		{`"joint statement" -Istanbul`, []Clause{{Text: "joint statement", Phrase: true}, {Text: "Istanbul", Exclude: true}}},
+		{"«البيان المشترك» القاهرة", []Clause{{Text: "البيان المشترك", Phrase: true}, {Text: "القاهرة"}}},
+		{`"unclosed phrase`, []Clause{{Text: "unclosed phrase", Phrase: true}}},
+		{"- lone dash", []Clause{{Text: "-"}, {Text: "lone"}, {Text: "dash"}}},
 		{`""`, nil},
-		{"Civil-Military", []clause{{text: "Civil-Military"}}},
+		{"Civil-Military", []Clause{{Text: "Civil-Military"}}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseText(tc.in)
+			got, err := ParseText(tc.in)
 			if err != nil || !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("parseText(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+				t.Fatalf("ParseText(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
 			}
 		})
 	}
@@ -48,9 +48,9 @@ func TestParseTextRefusals(t *testing.T) {
 		strings.Repeat("w ", 40):            "more than 32",
 	} {
 		t.Run(in, func(t *testing.T) {
-			_, err := parseText(in)
+			_, err := ParseText(in)
 			if err == nil || !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), want) {
-				t.Fatalf("parseText(%q) error %v, want %q", in, err, want)
+				t.Fatalf("ParseText(%q) error %v, want %q", in, err, want)
 			}
 		})
 	}
@@ -86,10 +86,10 @@ func FuzzParseText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		cs, _ := parseText(s)
+		cs, _ := ParseText(s)
 		for _, c := range cs {
-			if c.text == "" {
-				t.Fatalf("empty clause from %q", s)
+			if c.Text == "" {
+				t.Fatalf("empty Clause from %q", s)
 			}
 		}
 	})

@@ -37,7 +37,7 @@ func newPrefilter(m mapping.IndexMapping, text, lang string) *prefilter {
 		}
 		var need [][]fieldNeed
 		for _, c := range clauses {
-			if c.exclude {
+			if c.Exclude {
 				continue
 			}
 			var alts []fieldNeed
@@ -46,14 +46,14 @@ func newPrefilter(m mapping.IndexMapping, text, lang string) *prefilter {
 				if a == nil {
 					return nil // cannot tell: no prefilter
 				}
-				toks := a.Analyze([]byte(c.text))
+				toks := a.Analyze([]byte(c.Text))
 				if len(toks) == 0 {
 					continue
 				}
 				fn := fieldNeed{field: f.Name}
 				at := map[int]int{} // position -> group, for phrases
 				for _, t := range toks {
-					if c.phrase {
+					if c.Phrase {
 						if g, ok := at[t.Position]; ok {
 							fn.groups[g] = append(fn.groups[g], string(t.Term))
 							continue

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mirsad-observatory/mirsad/indexer/document"
+	"github.com/mirsad-observatory/mirsad/search"
 )
 
 // Origins of a subscription.
@@ -113,11 +114,6 @@ func invalid(field, format string, args ...any) error {
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
 
-// searchOnlySyntax spots the query-string extensions of /api/search that
-// subscriptions do not evaluate, so they fail loudly instead of matching
-// literally.
-var searchOnlySyntax = regexp.MustCompile(`^(title|body):|~\d*$|\*$|^/.*/$|\^[0-9.]+$`)
-
 // Validate checks a subscription as Create and Sync would and returns it
 // normalized (Webhook folded into Webhooks, entity aliases resolved), so
 // that `mirsad check` can report config errors without writing anything.
@@ -161,13 +157,19 @@ func (s *Service) normalize(sub *Subscription) error {
 		return err
 	}
 	if sub.Query != "" {
+		clauses, err := search.ParseText(sub.Query)
+		if err != nil {
+			return invalid("query", "%v", err)
+		}
 		pos := 0
-		for _, c := range parseText(sub.Query) {
-			if !c.exclude {
+		for _, c := range clauses {
+			if !c.Exclude {
 				pos++
 			}
-			if !c.phrase && searchOnlySyntax.MatchString(c.text) {
-				return invalid("query", "%q: subscriptions take words, \"phrases\" and -exclusions; field:, fuzzy~, prefix*, /regexp/ and ^boost are /api/search only", c.text)
+			// The batch prefilter needs each required word as the index
+			// will hold it; a pattern or a field restriction cannot say.
+			if c.Field != "" || c.Fuzzy > 0 || c.Prefix || c.Regexp || c.Boost > 0 {
+				return invalid("query", "%q: subscriptions take words, \"phrases\" and -exclusions; field:, fuzzy~, prefix*, /regexp/ and ^boost are /api/search only", c.Text)
 			}
 		}
 		if pos == 0 {
