@@ -670,22 +670,9 @@ func (st *state) arAccording(s *sentence, i int) {
 		}
 		return
 	}
-	e := i
-	for e > 0 && !toks[e-1].word && !isQuoteClose(st, toks[e-1]) {
-		e--
-	}
-	if e == 0 {
+	cs, ce, ok := st.contentBefore(s, i)
+	if !ok {
 		return
-	}
-	ce := toks[e-1].e
-	cs := s.s
-	if qi := quoteEndingAt(st.quotes, ce); qi >= 0 {
-		cs = st.quotes[qi].s
-	}
-	for _, at := range st.out {
-		if at.Claim.End <= ce && at.Claim.End > cs && at.Claim.Start >= s.s {
-			cs = at.Claim.End
-		}
 	}
 	st.add(ref, spStart, spEnd, cueS, cueE, cue, cs, ce, "", false, s)
 }

@@ -396,3 +396,29 @@ func normalizeWord(w string) string {
 	}
 	return w
 }
+
+// contentBefore is the span of a claim whose cue comes after it in the
+// sentence ("…، قال قالن", "…, Kalin said"): from the sentence start, or
+// the quote that ends there, or the end of a claim already taken from the
+// same sentence, to the last word before the cue at token i.
+func (st *state) contentBefore(s *sentence, i int) (cs, ce int, ok bool) {
+	toks := s.toks
+	e := i
+	for e > 0 && !toks[e-1].word && !isQuoteClose(st, toks[e-1]) {
+		e--
+	}
+	if e == 0 {
+		return 0, 0, false
+	}
+	ce = toks[e-1].e
+	cs = s.s
+	if qi := quoteEndingAt(st.quotes, ce); qi >= 0 {
+		cs = st.quotes[qi].s
+	}
+	for _, at := range st.out {
+		if at.Claim.End <= ce && at.Claim.End > cs && at.Claim.Start >= s.s {
+			cs = at.Claim.End
+		}
+	}
+	return cs, ce, true
+}
