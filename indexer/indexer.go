@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mirsad-observatory/mirsad/indexer/arabic"
@@ -64,9 +66,11 @@ const (
 type Options struct {
 	Dir       string // data directory
 	BatchSize int    // articles per bleve batch; default 200
-	// OnBatch is called after each committed batch with its articles, so
-	// that alert matching sees every new document exactly once.
-	OnBatch func(ctx context.Context, batch []document.Article)
+	// OnBatch is called after each committed batch with its articles and
+	// what the index's analyzers made of each (an[i] belongs to batch[i]),
+	// so that alert matching sees every new document exactly once and
+	// never analyses it a second time.
+	OnBatch func(ctx context.Context, batch []document.Article, an []Analysis)
 	// LockTimeout bounds the wait for another process's lock on the data dir.
 	LockTimeout time.Duration
 	// SkipIndex opens only the store: `mirsad reindex` must work when the
@@ -183,7 +187,7 @@ func (ix *Indexer) checkReprints() {
 // SetBatchHooks sets OnStore and OnBatch (see Options); like the
 // clusterer, their owner keeps its state in DB, so they come after Open and
 // before the first Put.
-func (ix *Indexer) SetBatchHooks(onStore func(tx *bolt.Tx, batch []document.Article) error, onBatch func(ctx context.Context, batch []document.Article)) {
+func (ix *Indexer) SetBatchHooks(onStore func(tx *bolt.Tx, batch []document.Article) error, onBatch func(ctx context.Context, batch []document.Article, an []Analysis)) {
 	ix.opts.OnStore, ix.opts.OnBatch = onStore, onBatch
 }
 
@@ -295,7 +299,11 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	if ix.idx == nil {
 		return errors.New("indexer: opened without an index")
 	}
-	if err := ix.writeIndexes(ix.idx, ix.claims, batch, true); err != nil {
+	var an []Analysis
+	if ix.opts.OnBatch != nil {
+		an = make([]Analysis, len(batch))
+	}
+	if err := ix.writeIndexes(ix.idx, ix.claims, batch, true, an); err != nil {
 		return err
 	}
 	for _, a := range batch {
@@ -308,20 +316,35 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	}
 	ix.logger.Debug("batch committed", "docs", len(batch))
 	if ix.opts.OnBatch != nil {
-		ix.opts.OnBatch(ctx, batch)
+		ix.opts.OnBatch(ctx, batch, an)
 	}
 	return nil
 }
 
 // writeIndexes indexes a batch of articles and their claims. With
 // replace, the claims an article had before are deleted first, so an
-// edited article never keeps a claim it no longer makes.
-func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Article, replace bool) error {
+// edited article never keeps a claim it no longer makes. When an is not
+// nil (len(batch)), it receives each article's analysed fields.
+func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Article, replace bool, an []Analysis) error {
 	b := idx.NewBatch()
 	cb := claims.NewBatch()
-	for _, a := range batch {
-		if err := b.Index(a.ID, toIndexDoc(a)); err != nil {
+	var docs []*bdoc.Document
+	if an != nil {
+		docs = make([]*bdoc.Document, len(batch))
+	}
+	for i, a := range batch {
+		// Mapping the document here rather than in b.Index keeps the
+		// bleve document, whose fields hold their analysis once the
+		// batch is written.
+		doc := bdoc.NewDocument(a.ID)
+		if err := idx.Mapping().MapDocument(doc, toIndexDoc(a)); err != nil {
 			return fmt.Errorf("indexer: index %s: %w", a.URL, err)
+		}
+		if err := b.IndexAdvanced(doc); err != nil {
+			return fmt.Errorf("indexer: index %s: %w", a.URL, err)
+		}
+		if docs != nil {
+			docs[i] = doc
 		}
 		if replace {
 			if old, found, err := ix.Article(a.ID); err == nil && found {
@@ -342,7 +365,29 @@ func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Articl
 	if err := claims.Batch(cb); err != nil {
 		return fmt.Errorf("indexer: write claims of %d articles: %w", len(batch), err)
 	}
+	for i, doc := range docs {
+		an[i] = analysisOf(doc)
+	}
 	return nil
+}
+
+// Analysis is what the index's analyzers made of one article: per
+// indexed field, the terms with their positions (the same ones the
+// index holds, so a query's terms can be checked against them).
+type Analysis map[string]index.TokenFrequencies
+
+func analysisOf(doc *bdoc.Document) Analysis {
+	an := Analysis{}
+	doc.VisitFields(func(f index.Field) {
+		if tf := f.AnalyzedTokenFrequencies(); len(tf) > 0 {
+			if prev, ok := an[f.Name()]; ok {
+				prev.MergeAll(f.Name(), tf)
+				return
+			}
+			an[f.Name()] = tf
+		}
+	})
+	return an
 }
 
 // Article returns a stored article.
@@ -425,7 +470,7 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 				err = ix.store(batch, nil)
 			}
 			if err == nil {
-				err = ix.writeIndexes(newIdx, newClaims, batch, false)
+				err = ix.writeIndexes(newIdx, newClaims, batch, false, nil)
 			}
 		}
 		if err != nil {

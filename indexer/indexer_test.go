@@ -31,7 +31,10 @@ func count(t *testing.T, ix *Indexer, q string) uint64 {
 func TestPutOutcomesAndBatches(t *testing.T) {
 	ctx := context.Background()
 	var batches [][]document.Article
-	ix, err := Open(Options{Dir: t.TempDir(), BatchSize: 2, OnBatch: func(_ context.Context, b []document.Article) {
+	ix, err := Open(Options{Dir: t.TempDir(), BatchSize: 2, OnBatch: func(_ context.Context, b []document.Article, an []Analysis) {
+		if len(an) != len(b) {
+			t.Errorf("OnBatch got %d analyses for %d articles", len(an), len(b))
+		}
 		batches = append(batches, b)
 	}}, nil)
 	if err != nil {

@@ -121,7 +121,7 @@ func newEnv(t testing.TB, strategy string, mod func(*Options)) *env {
 	t.Helper()
 	e := &env{clock: newFakeClock()}
 	var svc *Service
-	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), OnBatch: func(ctx context.Context, b []document.Article) {
+	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), OnBatch: func(ctx context.Context, b []document.Article, _ []indexer.Analysis) {
 		if err := svc.OnBatch(ctx, b); err != nil {
 			t.Errorf("OnBatch: %v", err)
 		}

@@ -184,7 +184,7 @@ func runOnce(ctx context.Context, docs []document.Article, subs []alert.Subscrip
 	var matchErr error
 	opts := indexer.Options{Dir: dir, BatchSize: batchSize}
 	if strategy != "" {
-		opts.OnBatch = func(ctx context.Context, b []document.Article) {
+		opts.OnBatch = func(ctx context.Context, b []document.Article, _ []indexer.Analysis) {
 			start := time.Now()
 			if err := svc.OnBatch(ctx, b); err != nil && matchErr == nil {
 				matchErr = err
