@@ -134,3 +134,55 @@ func TestReindexRebuildsDamagedIndex(t *testing.T) {
 		t.Errorf("temporary index left behind: %v", err)
 	}
 }
+
+// The analysis handed to OnBatch is the index's own: the Arabic body's
+// stemmed terms and the exact field's unstemmed ones.
+func TestOnBatchAnalysis(t *testing.T) {
+	ctx := context.Background()
+	var got []Analysis
+	ix, err := Open(Options{Dir: t.TempDir(), BatchSize: 10, OnBatch: func(_ context.Context, _ []document.Article, an []Analysis) {
+		got = append(got, an...)
+	}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close(ctx)
+	if _, err := ix.Put(ctx, art("a", "محادثات القاهرة", "بدأت المحادثات في القاهرة")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d analyses, want 1", len(got))
+	}
+	for _, f := range []string{"body_ar", "body_ar_exact"} {
+		tf := got[0][f]
+		if len(tf) == 0 {
+			t.Fatalf("no terms for field %s in %v", f, keys(got[0]))
+		}
+		// The index must hold every term the analysis reports.
+		for term := range tf {
+			q := bleve.NewTermQuery(term)
+			q.SetField(f)
+			res, err := ix.Index().Search(bleve.NewSearchRequest(q))
+			if err != nil || res.Total != 1 {
+				t.Errorf("term %q of %s: %v hits, err %v", term, f, res.Total, err)
+			}
+		}
+	}
+	if tf := got[0]["body_ar"]; tf["قاهره"] == nil {
+		t.Errorf("body_ar has no form of القاهرة: %v", tf)
+	}
+	if lang := got[0]["lang"]; lang["ar"] == nil {
+		t.Errorf("keyword field lang missing: %v", keys(got[0]))
+	}
+}
+
+func keys(an Analysis) []string {
+	var ks []string
+	for k := range an {
+		ks = append(ks, k)
+	}
+	return ks
+}
