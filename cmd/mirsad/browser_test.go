@@ -2,16 +2,25 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/mirsad-observatory/mirsad/indexer"
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+	"github.com/mirsad-observatory/mirsad/search/alert"
+	"github.com/mirsad-observatory/mirsad/search/api"
 )
 
 // browser starts headless Chromium kept off the network. Without a browser
@@ -172,4 +181,90 @@ func TestBrowserSearchPage(t *testing.T) {
 		t.Fatalf("screenshot %d bytes: %v", len(png), err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+}
+
+// The subscriptions view shows each webhook delivery with every attempt:
+// one receiver takes the alert, the other answers 410 Gone, and the page
+// says so for each.
+func TestBrowserSubscriptionDeliveries(t *testing.T) {
+	bctx := browser(t)
+	ctx := context.Background()
+	var got atomic.Int32
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("webhook-id") == "" || r.Header.Get("webhook-signature") == "" {
+			http.Error(w, "unsigned", http.StatusBadRequest)
+			return
+		}
+		got.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(ok.Close)
+	gone := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "this receiver is retired", http.StatusGone)
+	}))
+	t.Cleanup(gone.Close)
+
+	e := &env{logger: slog.New(slog.DiscardHandler)}
+	ix, err := openIndexerWith(indexer.Options{Dir: t.TempDir()}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close(ctx) })
+	svc, err := alert.New(alert.Options{DB: ix.DB(), Index: ix, HTTPClient: &http.Client{Timeout: 5 * time.Second},
+		Secrets: func(string) string { return "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs := []alert.Subscription{
+		{Name: "cairo talks", Query: "القاهرة", Webhook: &alert.Webhook{URL: ok.URL, SecretEnv: "HOOK_SECRET"}},
+		{Name: "retired receiver", Query: "القاهرة", Webhook: &alert.Webhook{URL: gone.URL, SecretEnv: "HOOK_SECRET"}},
+	}
+	if err := svc.Sync(ctx, subs); err != nil {
+		t.Fatal(err)
+	}
+	ix.SetBatchHooks(svc.Journal, func(ctx context.Context, batch []document.Article, _ []indexer.Analysis) {
+		if err := svc.OnBatch(ctx, batch); err != nil {
+			t.Errorf("OnBatch: %v", err)
+		}
+	})
+	a := document.Article{URL: "http://news.test/cairo-1", Source: "news", Lang: "ar", Title: "جولة جديدة في القاهرة",
+		Body: "بدأت في القاهرة اليوم جولة جديدة من المحادثات حول المرحلة الثانية من اتفاق وقف إطلاق النار.", Published: time.Date(2025, 11, 4, 9, 0, 0, 0, time.UTC)}
+	a.ID = document.IDFor(a.URL)
+	if _, err := ix.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.DeliverDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got.Load() != 1 {
+		t.Fatalf("receiver got %d deliveries, want 1", got.Load())
+	}
+	srv := httptest.NewServer(api.New(newSearch(ix), api.Options{Mounts: map[string]http.Handler{"/api/subscriptions": svc.Handler(), "/api/subscriptions/": svc.Handler()}}).Handler())
+	t.Cleanup(srv.Close)
+
+	type C = chromedp.CSS
+	within(t, bctx,
+		chromedp.Navigate(srv.URL+"/#/subscriptions"),
+		chromedp.WaitVisible(C(`#view-subscriptions li[data-sub] button[data-show-deliveries]`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("button[data-show-deliveries]").forEach(b => b.click())`),
+		chromedp.WaitVisible(C(`tr[data-status="delivered"]`)),
+		chromedp.WaitVisible(C(`tr[data-status="disabled"]`)),
+	)
+	rows := eval[[]string](t, bctx, `[...document.querySelectorAll("tr[data-delivery]")].map(tr => tr.dataset.status + "|" + tr.querySelector(".last").textContent)`)
+	if len(rows) != 2 {
+		t.Fatalf("delivery rows %v, want 2", rows)
+	}
+	for _, r := range rows {
+		status, last, _ := strings.Cut(r, "|")
+		want := map[string]string{"delivered": "HTTP 204", "disabled": "HTTP 410"}[status]
+		if want == "" || !strings.Contains(last, want) {
+			t.Errorf("row %q: want status delivered or disabled with %q in the last attempt", r, want)
+		}
+	}
+	if n := eval[int](t, bctx, `document.querySelectorAll("#view-subscriptions .error").length`); n != 1 {
+		t.Errorf("%d targets marked disabled, want 1", n)
+	}
 }

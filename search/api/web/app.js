@@ -229,11 +229,52 @@
     try {
       const res = await api("/api/subscriptions");
       const subs = res.subscriptions || res.hits || res || [];
-      const ul = el("ul");
-      for (const s of subs) ul.append(el("li", {}, el("strong", {}, s.name), " ", el("code", { dir: "auto" }, s.query || ""), " ", el("a", { href: `/api/subscriptions/${encodeURIComponent(s.id)}/feed` }, "Atom feed")));
+      const ul = el("ul", { class: "subs" });
+      for (const s of subs) {
+        const id = encodeURIComponent(s.id);
+        const what = [s.query, ...(s.entities || []).map((x) => "entity:" + x), ...(s.speaker || []).map((x) => "speaker:" + x)]
+          .filter(Boolean).join(" ");
+        const targets = (s.webhooks || []).map((w) => el("li", {}, el("code", {}, w.url), w.disabled ? el("span", { class: "error" }, " disabled (410 Gone)") : null));
+        const box = el("div", { class: "deliveries", "data-deliveries": s.id });
+        const btn = el("button", { type: "button", "data-show-deliveries": s.id }, "Deliveries");
+        btn.addEventListener("click", () => showDeliveries(s.id, box));
+        ul.append(el("li", { "data-sub": s.id }, el("strong", {}, s.name), " ", el("code", { dir: "auto" }, what),
+          s.claims_only ? " (claims only) " : " ",
+          el("a", { href: `/api/subscriptions/${id}/feed` }, "Atom feed"), " ", btn,
+          targets.length ? el("ul", {}, ...targets) : null, box));
+      }
       v.append(subs.length ? ul : el("p", {}, "No subscriptions yet: add them in the config or with `mirsad subscriptions add`."));
     } catch (e) {
       v.append(el("p", {}, "Subscriptions are not available: " + e.message));
+    }
+  }
+
+  // showDeliveries lists a subscription's webhook deliveries and every
+  // attempt at each, so an operator sees why an alert has not arrived.
+  async function showDeliveries(id, box) {
+    box.replaceChildren(el("p", {}, "Loading deliveries…"));
+    try {
+      const res = await api(`/api/subscriptions/${encodeURIComponent(id)}/deliveries`);
+      const ds = res.deliveries || [];
+      if (!ds.length) {
+        box.replaceChildren(el("p", {}, "No deliveries yet."));
+        return;
+      }
+      const t = el("table", {}, el("tr", {}, ...["created", "webhook-id", "target", "status", "attempts", "last attempt", "next attempt"].map((h) => el("th", {}, h))));
+      for (const d of ds) {
+        const at = d.attempts || [];
+        const last = at.length ? at[at.length - 1] : null;
+        const lastText = last ? `${new Date(last.at).toISOString()} ${last.status_code ? "HTTP " + last.status_code : ""}${last.error ? " " + last.error : ""} (${last.duration_ms} ms)` : "-";
+        const all = el("details", {}, el("summary", {}, String(at.length)),
+          el("ol", {}, ...at.map((a) => el("li", {}, `${new Date(a.at).toISOString()} ${a.status_code ? "HTTP " + a.status_code : ""}${a.error ? " " + a.error : ""} (${a.duration_ms} ms)`))));
+        t.append(el("tr", { "data-delivery": d.id, "data-status": d.status },
+          el("td", {}, d.created ? new Date(d.created).toISOString() : ""), el("td", {}, el("code", {}, d.id)),
+          el("td", {}, el("code", {}, d.url)), el("td", { class: "status" }, d.status), el("td", {}, all),
+          el("td", { class: "last" }, lastText), el("td", {}, d.next_attempt && d.status === "pending" ? new Date(d.next_attempt).toISOString() : "")));
+      }
+      box.replaceChildren(t);
+    } catch (e) {
+      showError(box, e);
     }
   }
 
