@@ -39,8 +39,8 @@ func openAlerts(ctx context.Context, cfg config.Config, e *env, ix *indexer.Inde
 	if err := svc.Sync(ctx, subscriptionsOf(cfg)); err != nil {
 		return nil, &usageError{err.Error()}
 	}
-	ix.SetBatchHooks(svc.Journal, func(ctx context.Context, batch []document.Article, _ []indexer.Analysis) {
-		if err := svc.OnBatch(ctx, batch); err != nil {
+	ix.SetBatchHooks(svc.Journal, func(ctx context.Context, batch []document.Article, an []indexer.Analysis) {
+		if err := svc.OnAnalyzedBatch(ctx, batch, an); err != nil {
 			// The journal keeps the batch; the next start matches it again.
 			e.logger.Error("alert matching failed", "docs", len(batch), "err", err)
 		}

@@ -78,7 +78,7 @@ func (s *Service) Test(ctx context.Context, sub Subscription, since time.Time) (
 	if !sub.ClaimsOnly {
 		ct.text = nil
 	}
-	view, closeView, err := s.view(ctx, docs, cs)
+	view, closeView, err := s.view(ctx, docs, nil, cs)
 	if err != nil {
 		return nil, err
 	}

@@ -121,8 +121,8 @@ func newEnv(t testing.TB, strategy string, mod func(*Options)) *env {
 	t.Helper()
 	e := &env{clock: newFakeClock()}
 	var svc *Service
-	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), OnBatch: func(ctx context.Context, b []document.Article, _ []indexer.Analysis) {
-		if err := svc.OnBatch(ctx, b); err != nil {
+	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), OnBatch: func(ctx context.Context, b []document.Article, an []indexer.Analysis) {
+		if err := svc.OnAnalyzedBatch(ctx, b, an); err != nil {
 			t.Errorf("OnBatch: %v", err)
 		}
 	}}, nil)

@@ -56,7 +56,7 @@ func (s *Service) Recover(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return nil
 		}
-		_, err := s.onBatch(ctx, batch)
+		_, err := s.onBatch(ctx, batch, nil)
 		batch = batch[:0]
 		return err
 	}

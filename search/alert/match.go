@@ -64,6 +64,7 @@ type compiled struct {
 	sub      Subscription
 	text     query.Query // nil: no text condition
 	pre      *prefilter  // nil: always search
+	tm       tnode       // text compiled for MatchTerms; nil: bleve decides
 	speakers map[string]bool
 }
 
@@ -120,6 +121,9 @@ func (s *Service) compile(sub Subscription) *compiled {
 			c.text = bleve.NewMatchNoneQuery()
 		}
 		c.pre = newPrefilter(s.mapping, sub.Query, sub.Lang)
+		if tm, ok := compileTerms(s.mapping, c.text); ok {
+			c.tm = tm
+		}
 	}
 	if len(sub.Speaker) > 0 {
 		c.speakers = map[string]bool{}
@@ -147,18 +151,40 @@ type batchView struct {
 	// Terms of the batch's articles and claims per field, for the
 	// prefilter; nil means unknown (search everything).
 	textTerms, claimTerms termSet
+
+	// MatchTerms: the batch inverted, its claims likewise (claimRefs
+	// numbers every claim of the batch in order), and the filters' sets.
+	terms      bool
+	docTerms   *batchTerms
+	claimRefs  []claimRef
+	claimBT    *batchTerms
+	filterSets *filterSets
+}
+
+type claimRef struct {
+	doc   int
+	claim document.Claim
 }
 
 // OnBatch matches a committed batch against every subscription and
 // records new alerts with their outbox entries in one bbolt transaction.
 // The indexer calls it after each committed batch.
 func (s *Service) OnBatch(ctx context.Context, batch []document.Article) error {
-	_, err := s.onBatch(ctx, batch)
+	_, err := s.onBatch(ctx, batch, nil)
+	return err
+}
+
+// OnAnalyzedBatch is OnBatch for a batch handed over with the index's
+// analysis of each article (an[i] belongs to batch[i], as
+// indexer.Options.OnBatch gives it), so that matching need not analyse
+// the articles again. A nil or short an is analysed here.
+func (s *Service) OnAnalyzedBatch(ctx context.Context, batch []document.Article, an []indexer.Analysis) error {
+	_, err := s.onBatch(ctx, batch, an)
 	return err
 }
 
 // onBatch returns the number of new alerts.
-func (s *Service) onBatch(ctx context.Context, batch []document.Article) (int, error) {
+func (s *Service) onBatch(ctx context.Context, batch []document.Article, an []indexer.Analysis) (int, error) {
 	if len(batch) == 0 {
 		return 0, nil
 	}
@@ -171,7 +197,7 @@ func (s *Service) onBatch(ctx context.Context, batch []document.Article) (int, e
 	}
 	s.matchMu.Lock()
 	defer s.matchMu.Unlock()
-	view, closeView, err := s.view(ctx, batch, cs)
+	view, closeView, err := s.view(ctx, batch, an, cs)
 	if err != nil {
 		return 0, err
 	}
@@ -191,21 +217,34 @@ func (s *Service) onBatch(ctx context.Context, batch []document.Article) (int, e
 	return n, nil
 }
 
-func (s *Service) view(ctx context.Context, batch []document.Article, cs *compiledSet) (*batchView, func(), error) {
+func (s *Service) view(ctx context.Context, batch []document.Article, an []indexer.Analysis, cs *compiledSet) (*batchView, func(), error) {
 	v := &batchView{byID: make(map[string]int, len(batch))}
-	for _, a := range batch {
+	if len(an) != len(batch) {
+		an = nil
+	}
+	var docAn []indexer.Analysis
+	for bi, a := range batch {
+		var ai indexer.Analysis
+		if an != nil {
+			ai = an[bi]
+		}
 		if i, ok := v.byID[a.ID]; ok {
 			v.docs[i] = a // the later version of an article put twice wins
+			docAn[i] = ai
 			continue
 		}
 		v.byID[a.ID] = len(v.docs)
 		v.docs = append(v.docs, a)
+		docAn = append(docAn, ai)
 	}
 	var closers []func()
 	closeAll := func() {
 		for _, c := range closers {
 			c()
 		}
+	}
+	if s.opts.Strategy == MatchTerms {
+		return s.termsView(ctx, v, docAn, cs)
 	}
 	if cs.docText {
 		if s.opts.Strategy == MatchIndex {
@@ -367,6 +406,9 @@ func (s *Service) matchAll(ctx context.Context, v *batchView, cs *compiledSet) (
 // match evaluates one subscription: the cheap filters (lang, source,
 // entities, speaker) first in Go, then the text on the survivors only.
 func (s *Service) match(ctx context.Context, v *batchView, c *compiled) ([]hit, error) {
+	if v.terms {
+		return s.matchTerms(ctx, v, c)
+	}
 	sub := c.sub
 	if c.text != nil {
 		terms := v.textTerms

@@ -42,7 +42,7 @@ func TestMatch(t *testing.T) {
 	for _, cfg := range []struct {
 		name, strategy string
 		noPrefilter    bool
-	}{{"index", MatchIndex, false}, {"memory", MatchMemory, false}, {"index without prefilter", MatchIndex, true}, {"memory without prefilter", MatchMemory, true}} {
+	}{{"terms", MatchTerms, false}, {"index", MatchIndex, false}, {"memory", MatchMemory, false}, {"index without prefilter", MatchIndex, true}, {"memory without prefilter", MatchMemory, true}} {
 		t.Run(cfg.name, func(t *testing.T) {
 			e := newEnv(t, cfg.strategy, func(o *Options) { o.NoPrefilter = cfg.noPrefilter })
 			subs := make([]Subscription, len(cases))
@@ -95,7 +95,7 @@ func TestClaimsInAlert(t *testing.T) {
 // id, when present, groups different texts.
 func TestOncePerStory(t *testing.T) {
 	ctx := context.Background()
-	for _, strategy := range []string{MatchIndex, MatchMemory} {
+	for _, strategy := range []string{MatchTerms, MatchIndex, MatchMemory} {
 		t.Run(strategy, func(t *testing.T) {
 			e := newEnv(t, strategy, nil)
 			docs := loadBatch(t)
