@@ -94,8 +94,15 @@ type Indexer struct {
 	opts   Options
 	logger *slog.Logger
 	db     *bolt.DB
+	// idx searches every partition of parts (see partition.go).
 	idx    bleve.Index
+	parts  *partitions
 	claims bleve.Index
+
+	// writeMu makes the index and store writes of one flush a unit, so
+	// that two flushes racing with versions of one article (in different
+	// months) cannot leave it in two partitions.
+	writeMu sync.Mutex
 
 	// reprints is set once any stored article is a reprint of another, so
 	// that searches skip looking for other outlets while there are none.
@@ -141,12 +148,13 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 	}
 	ix := &Indexer{opts: opts, logger: logger, db: db, pendIdx: map[string]int{}}
 	if !opts.SkipIndex {
-		if ix.idx, err = openIndex(filepath.Join(opts.Dir, IndexDir), NewMapping()); err != nil {
+		if ix.parts, err = openPartitions(filepath.Join(opts.Dir, IndexDir)); err != nil {
 			db.Close()
 			return nil, err
 		}
+		ix.idx = ix.parts.all()
 		if ix.claims, err = openIndex(filepath.Join(opts.Dir, ClaimDir), NewClaimMapping()); err != nil {
-			ix.idx.Close()
+			ix.parts.close()
 			db.Close()
 			return nil, err
 		}
@@ -171,8 +179,29 @@ func openIndex(path string, m mapping.IndexMapping) (bleve.Index, error) {
 // lock, one backup.
 func (ix *Indexer) DB() *bolt.DB { return ix.db }
 
-// Index returns the bleve index for searching.
+// Index returns the bleve index for searching: an alias over every
+// monthly partition.
 func (ix *Indexer) Index() bleve.Index { return ix.idx }
+
+// IndexFor returns an index over only the partitions that can hold an
+// article published in [from, to] (inclusive instants; a zero bound is
+// open), so a query with a date range never touches other months. The
+// query must still carry its date range: a partition is a whole month.
+func (ix *Indexer) IndexFor(from, to time.Time) bleve.Index {
+	if ix.parts == nil || (from.IsZero() && to.IsZero()) {
+		return ix.idx
+	}
+	return ix.parts.subset(ix.parts.selectFor(from, to))
+}
+
+// Partitions names the index's partitions: months (2006-01), and
+// LegacyPartition or UndatedPartition when present.
+func (ix *Indexer) Partitions() []string {
+	if ix.parts == nil {
+		return nil
+	}
+	return ix.parts.names()
+}
 
 // HasReprints reports whether any indexed article is a reprint of another.
 func (ix *Indexer) HasReprints() bool { return ix.reprints.Load() }
@@ -303,7 +332,9 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	if ix.opts.OnBatch != nil {
 		an = make([]Analysis, len(batch))
 	}
-	if err := ix.writeIndexes(ix.idx, ix.claims, batch, true, an); err != nil {
+	ix.writeMu.Lock()
+	if err := ix.writeIndexes(ix.parts, ix.claims, batch, true, an); err != nil {
+		ix.writeMu.Unlock()
 		return err
 	}
 	for _, a := range batch {
@@ -311,7 +342,9 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 			ix.reprints.Store(true)
 		}
 	}
-	if err := ix.store(batch, ix.opts.OnStore); err != nil {
+	err := ix.store(batch, ix.opts.OnStore)
+	ix.writeMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("indexer: store batch of %d: %w", len(batch), err)
 	}
 	ix.logger.Debug("batch committed", "docs", len(batch))
@@ -321,18 +354,33 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	return nil
 }
 
-// writeIndexes indexes a batch of articles and their claims. With
-// replace, the claims an article had before are deleted first, so an
-// edited article never keeps a claim it no longer makes. When an is not
-// nil (len(batch)), it receives each article's analysed fields.
-func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Article, replace bool, an []Analysis) error {
-	b := idx.NewBatch()
+// writeIndexes indexes a batch of articles, each in the partition of its
+// publication month, and their claims. With replace, the claims an
+// article had before are deleted first, so an edited article never keeps
+// a claim it no longer makes, and so is the article itself from the
+// partition of its former month (or the legacy one). When an is not nil
+// (len(batch)), it receives each article's analysed fields.
+func (ix *Indexer) writeIndexes(parts *partitions, claims bleve.Index, batch []document.Article, replace bool, an []Analysis) error {
+	batches := map[bleve.Index]*bleve.Batch{}
+	batchOf := func(idx bleve.Index) *bleve.Batch {
+		if b, ok := batches[idx]; ok {
+			return b
+		}
+		b := idx.NewBatch()
+		batches[idx] = b
+		return b
+	}
+	legacy, _ := parts.get(LegacyPartition, false)
 	cb := claims.NewBatch()
 	var docs []*bdoc.Document
 	if an != nil {
 		docs = make([]*bdoc.Document, len(batch))
 	}
 	for i, a := range batch {
+		idx, err := parts.get(PartitionOf(a.Published), true)
+		if err != nil {
+			return err
+		}
 		// Mapping the document here rather than in b.Index keeps the
 		// bleve document, whose fields hold their analysis once the
 		// batch is written.
@@ -340,7 +388,7 @@ func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Articl
 		if err := idx.Mapping().MapDocument(doc, toIndexDoc(a)); err != nil {
 			return fmt.Errorf("indexer: index %s: %w", a.URL, err)
 		}
-		if err := b.IndexAdvanced(doc); err != nil {
+		if err := batchOf(idx).IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("indexer: index %s: %w", a.URL, err)
 		}
 		if docs != nil {
@@ -351,6 +399,12 @@ func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Articl
 				for _, c := range old.Claims {
 					cb.Delete(c.ID)
 				}
+				if prev, _ := parts.get(PartitionOf(old.Published), false); prev != nil && prev != idx {
+					batchOf(prev).Delete(a.ID)
+				}
+				if legacy != nil && legacy != idx {
+					batchOf(legacy).Delete(a.ID)
+				}
 			}
 		}
 		for _, c := range a.Claims {
@@ -359,8 +413,10 @@ func (ix *Indexer) writeIndexes(idx, claims bleve.Index, batch []document.Articl
 			}
 		}
 	}
-	if err := idx.Batch(b); err != nil {
-		return fmt.Errorf("indexer: write batch of %d: %w", len(batch), err)
+	for idx, b := range batches {
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("indexer: write batch of %d: %w", len(batch), err)
+		}
 	}
 	if err := claims.Batch(cb); err != nil {
 		return fmt.Errorf("indexer: write claims of %d articles: %w", len(batch), err)
@@ -432,28 +488,27 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 	if err != nil {
 		return 0, fmt.Errorf("indexer: reindex: %w", err)
 	}
-	paths := map[string]mapping.IndexMapping{
-		filepath.Join(ix.opts.Dir, IndexDir): NewMapping(),
-		filepath.Join(ix.opts.Dir, ClaimDir): NewClaimMapping(),
-	}
-	fresh := map[string]bleve.Index{}
-	cleanup := func() {
-		for p, idx := range fresh {
-			idx.Close()
-			os.RemoveAll(p + ".new")
-		}
-	}
-	for p, m := range paths {
+	idxPath := filepath.Join(ix.opts.Dir, IndexDir)
+	claimPath := filepath.Join(ix.opts.Dir, ClaimDir)
+	for _, p := range []string{idxPath, claimPath} {
 		os.RemoveAll(p + ".new")
-		idx, err := bleve.New(p+".new", m)
-		if err != nil {
-			cleanup()
-			return 0, fmt.Errorf("indexer: reindex: create %s: %w", p+".new", err)
-		}
-		fresh[p] = idx
 	}
-	newIdx := fresh[filepath.Join(ix.opts.Dir, IndexDir)]
-	newClaims := fresh[filepath.Join(ix.opts.Dir, ClaimDir)]
+	newParts, err := openPartitions(idxPath + ".new")
+	if err != nil {
+		return 0, fmt.Errorf("indexer: reindex: %w", err)
+	}
+	newClaims, err := bleve.New(claimPath+".new", NewClaimMapping())
+	if err != nil {
+		newParts.close()
+		os.RemoveAll(idxPath + ".new")
+		return 0, fmt.Errorf("indexer: reindex: create %s: %w", claimPath+".new", err)
+	}
+	cleanup := func() {
+		newParts.close()
+		newClaims.Close()
+		os.RemoveAll(idxPath + ".new")
+		os.RemoveAll(claimPath + ".new")
+	}
 
 	done := 0
 	var after []byte
@@ -470,7 +525,7 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 				err = ix.store(batch, nil)
 			}
 			if err == nil {
-				err = ix.writeIndexes(newIdx, newClaims, batch, false, nil)
+				err = ix.writeIndexes(newParts, newClaims, batch, false, nil)
 			}
 		}
 		if err != nil {
@@ -486,21 +541,23 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 		}
 		after = next
 	}
-	for p, idx := range fresh {
-		if err := idx.Close(); err != nil {
-			cleanup()
-			return 0, fmt.Errorf("indexer: reindex: %w", err)
-		}
-		delete(fresh, p)
+	if err := errors.Join(newParts.close(), newClaims.Close()); err != nil {
+		cleanup()
+		return 0, fmt.Errorf("indexer: reindex: %w", err)
 	}
-	for _, old := range []bleve.Index{ix.idx, ix.claims} {
-		if old != nil {
-			if err := old.Close(); err != nil {
-				return 0, fmt.Errorf("indexer: reindex: close old index: %w", err)
-			}
-		}
+	var cerr error
+	if ix.parts != nil {
+		cerr = ix.parts.close()
 	}
-	for p := range paths {
+	if ix.claims != nil {
+		cerr = errors.Join(cerr, ix.claims.Close())
+	}
+	if cerr != nil {
+		return 0, fmt.Errorf("indexer: reindex: close old index: %w", cerr)
+	}
+	// The partitioned index replaces a legacy one too: its articles are
+	// now in their months.
+	for _, p := range []string{idxPath, claimPath} {
 		os.RemoveAll(p + ".old")
 		if err := os.Rename(p, p+".old"); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return 0, fmt.Errorf("indexer: reindex: %w", err)
@@ -510,10 +567,12 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 		}
 		os.RemoveAll(p + ".old")
 	}
-	if ix.idx, err = openIndex(filepath.Join(ix.opts.Dir, IndexDir), NewMapping()); err != nil {
+	os.RemoveAll(idxPath + migrating)
+	if ix.parts, err = openPartitions(idxPath); err != nil {
 		return 0, err
 	}
-	if ix.claims, err = openIndex(filepath.Join(ix.opts.Dir, ClaimDir), NewClaimMapping()); err != nil {
+	ix.idx = ix.parts.all()
+	if ix.claims, err = openIndex(claimPath, NewClaimMapping()); err != nil {
 		return 0, err
 	}
 	ix.checkReprints()
@@ -616,11 +675,9 @@ func (ix *Indexer) ArticleView(id string) (document.Article, bool, error) {
 // Close flushes and closes the index and the store.
 func (ix *Indexer) Close(ctx context.Context) error {
 	ferr := ix.Flush(ctx)
-	var ierr error
-	for _, idx := range []bleve.Index{ix.idx, ix.claims} {
-		if idx != nil {
-			ierr = errors.Join(ierr, idx.Close())
-		}
+	ierr := ix.parts.close()
+	if ix.claims != nil {
+		ierr = errors.Join(ierr, ix.claims.Close())
 	}
 	derr := ix.db.Close()
 	return errors.Join(ferr, ierr, derr)

@@ -1,0 +1,309 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The article index is one bleve index per publication month (UTC), kept
+// in IndexDir and searched together through a bleve IndexAlias. Old months
+// can then be moved, merged or dropped one directory at a time, and a
+// query with a date range opens only the months it needs (IndexFor).
+const (
+	// layoutFile marks IndexDir as partitioned; without it the directory
+	// is damaged (or a plain bleve index from before partitioning).
+	layoutFile = "index_meta.json"
+	// LegacyPartition is the single index of a data dir from before
+	// partitioning. It is searched with the months until `mirsad reindex`
+	// spreads its articles over them; updates delete from it.
+	LegacyPartition = "legacy"
+	// UndatedPartition holds articles without a publication time.
+	UndatedPartition = "undated"
+	partSuffix       = ".bleve"
+	monthLayout      = "2006-01"
+	migrating        = ".migrating"
+)
+
+type layout struct {
+	Partitions string `json:"mirsad_partitions"`
+}
+
+// PartitionOf names the partition that holds an article published at t.
+func PartitionOf(t time.Time) string {
+	if t.IsZero() {
+		return UndatedPartition
+	}
+	return t.UTC().Format(monthLayout)
+}
+
+// partitions is the set of open month indexes of one IndexDir.
+type partitions struct {
+	dir   string
+	mu    sync.RWMutex
+	parts map[string]bleve.Index
+	alias bleve.IndexAlias
+	// empty is searched while there is no partition at all, so that a new
+	// data dir answers searches with no hits rather than an error.
+	empty bleve.Index
+}
+
+// openPartitions opens (creating when absent) a partitioned IndexDir. A
+// plain bleve index found there is moved inside as the legacy partition.
+func openPartitions(dir string) (*partitions, error) {
+	if err := migrateLegacy(dir); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, layoutFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		entries, rerr := os.ReadDir(dir)
+		if rerr == nil && len(entries) > 0 {
+			return nil, fmt.Errorf("indexer: open index %s: %s is missing (run `mirsad reindex` to rebuild it from the stored articles)", dir, layoutFile)
+		}
+		if err := writeLayout(dir); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, fmt.Errorf("indexer: open index %s: %w (run `mirsad reindex` to rebuild it from the stored articles)", dir, err)
+	default:
+		var l layout
+		if err := json.Unmarshal(data, &l); err != nil || l.Partitions != "month" {
+			return nil, fmt.Errorf("indexer: open index %s: unknown layout %q (run `mirsad reindex` to rebuild it from the stored articles)", dir, data)
+		}
+	}
+	p := &partitions{dir: dir, parts: map[string]bleve.Index{}}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("indexer: open index %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), partSuffix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		idx, err := openIndex(filepath.Join(dir, e.Name()), NewMapping())
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		p.parts[name] = idx
+	}
+	if p.empty, err = bleve.NewMemOnly(NewMapping()); err != nil {
+		p.close()
+		return nil, fmt.Errorf("indexer: open index %s: %w", dir, err)
+	}
+	p.alias = bleve.NewIndexAlias()
+	// Every partition has the same mapping; setting it spares the alias
+	// asking each one and lets Mapping() answer for a multi-index alias.
+	if err := setMapping(p.alias); err != nil {
+		p.close()
+		return nil, fmt.Errorf("indexer: open index %s: %w", dir, err)
+	}
+	for _, idx := range p.parts {
+		p.alias.Add(idx)
+	}
+	return p, nil
+}
+
+func writeLayout(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("indexer: create index %s: %w", dir, err)
+	}
+	data, _ := json.Marshal(layout{Partitions: "month"})
+	if err := os.WriteFile(filepath.Join(dir, layoutFile), data, 0o644); err != nil {
+		return fmt.Errorf("indexer: create index %s: %w", dir, err)
+	}
+	return nil
+}
+
+// migrateLegacy turns a plain bleve index at dir into dir/legacy.bleve in
+// two renames, each of which a crash may interrupt and the next Open
+// finishes: no article is re-analysed and the old index keeps serving.
+func migrateLegacy(dir string) error {
+	tmp := dir + migrating
+	if data, err := os.ReadFile(filepath.Join(dir, layoutFile)); err == nil {
+		var meta map[string]any
+		if json.Unmarshal(data, &meta) == nil && meta["storage"] != nil {
+			if err := os.Rename(dir, tmp); err != nil {
+				return fmt.Errorf("indexer: migrate index %s: %w", dir, err)
+			}
+		}
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("indexer: migrate index %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, LegacyPartition+partSuffix)); err != nil {
+		return fmt.Errorf("indexer: migrate index %s: %w", dir, err)
+	}
+	return writeLayout(dir)
+}
+
+// get returns the partition called name, creating it when create is set
+// (nil, nil when it is absent and not created).
+func (p *partitions) get(name string, create bool) (bleve.Index, error) {
+	p.mu.RLock()
+	idx := p.parts[name]
+	p.mu.RUnlock()
+	if idx != nil || !create {
+		return idx, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if idx := p.parts[name]; idx != nil {
+		return idx, nil
+	}
+	idx, err := bleve.New(filepath.Join(p.dir, name+partSuffix), NewMapping())
+	if err != nil {
+		return nil, fmt.Errorf("indexer: create partition %s: %w", name, err)
+	}
+	p.parts[name] = idx
+	p.alias.Add(idx)
+	return idx, nil
+}
+
+// names lists the open partitions, sorted.
+func (p *partitions) names() []string {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]string, 0, len(p.parts))
+	for n := range p.parts {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (p *partitions) close() error {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var err error
+	for n, idx := range p.parts {
+		err = errors.Join(err, idx.Close())
+		delete(p.parts, n)
+	}
+	if p.alias != nil {
+		err = errors.Join(err, p.alias.Close())
+	}
+	if p.empty != nil {
+		err = errors.Join(err, p.empty.Close())
+	}
+	return err
+}
+
+// selectFor returns the partitions that may hold an article published in
+// [from, to] (zero: unbounded): the months overlapping the range, the
+// legacy partition (its months are unknown) and, with no lower bound, the
+// undated one.
+func (p *partitions) selectFor(from, to time.Time) []bleve.Index {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	var out []bleve.Index
+	for name, idx := range p.parts {
+		switch name {
+		case LegacyPartition:
+			out = append(out, idx)
+			continue
+		case UndatedPartition:
+			if from.IsZero() {
+				out = append(out, idx)
+			}
+			continue
+		}
+		start, err := time.Parse(monthLayout, name)
+		if err != nil {
+			out = append(out, idx) // a partition moved in by hand: search it
+			continue
+		}
+		end := start.AddDate(0, 1, 0)
+		if (!from.IsZero() && !end.After(from.UTC())) || (!to.IsZero() && to.UTC().Before(start)) {
+			continue
+		}
+		out = append(out, idx)
+	}
+	return out
+}
+
+func setMapping(a bleve.IndexAlias) error {
+	if s, ok := a.(interface {
+		SetIndexMapping(mapping.IndexMapping) error
+	}); ok {
+		return s.SetIndexMapping(NewMapping())
+	}
+	return nil
+}
+
+// partView is what Index and IndexFor return: an alias over some partitions
+// that answers an empty search when it has none and finds a document in
+// whichever partition holds it.
+type partView struct {
+	bleve.IndexAlias
+	p       *partitions
+	members func() []bleve.Index
+}
+
+func (p *partitions) all() bleve.Index {
+	return &partView{IndexAlias: p.alias, p: p, members: func() []bleve.Index {
+		p.mu.RLock()
+		defer p.mu.RUnlock()
+		out := make([]bleve.Index, 0, len(p.parts))
+		for _, idx := range p.parts {
+			out = append(out, idx)
+		}
+		return out
+	}}
+}
+
+func (p *partitions) subset(idxs []bleve.Index) bleve.Index {
+	if len(idxs) == 1 {
+		return idxs[0]
+	}
+	a := bleve.NewIndexAlias(idxs...)
+	_ = setMapping(a) // cannot fail on a new, open alias
+	return &partView{IndexAlias: a, p: p, members: func() []bleve.Index { return idxs }}
+}
+
+// Search searches every member partition.
+func (v *partView) Search(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return v.SearchInContext(context.Background(), req)
+}
+
+// SearchInContext searches every member partition, or an empty index
+// when there is none.
+func (v *partView) SearchInContext(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if len(v.members()) == 0 {
+		return v.p.empty.SearchInContext(ctx, req)
+	}
+	return v.IndexAlias.SearchInContext(ctx, req)
+}
+
+// Document returns a document from whichever member partition holds it.
+func (v *partView) Document(id string) (index.Document, error) {
+	for _, idx := range v.members() {
+		d, err := idx.Document(id)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
