@@ -4,8 +4,9 @@
 // signature. Candidates are the articles published within a day of it
 // (plus what LSH bands propose, all an undated article gets); the
 // signature filters them and the exact Jaccard similarity of the stored
-// shingles, a lead check and a stricter bar within one outlet decide (see
-// Matches and docs/bench/clustering.md for why). State lives in the
+// shingles, a lead check, a stricter bar within one outlet and a higher
+// bar for outlets' articles more than NearGap apart decide (see Matches
+// and docs/bench/clustering.md for why). State lives in the
 // caller's bbolt file (buckets prefixed "cluster_"); signatures are
 // rebuilt into memory at start, shingle sets are read on demand.
 package cluster
@@ -36,6 +37,10 @@ const (
 	DefaultLeadThreshold       = 0.05
 	DefaultLeadWords           = 50
 	DefaultMaxGap              = 24 * time.Hour
+	DefaultNearGap             = 8 * time.Hour
+	DefaultFarThreshold        = 0.30
+	DefaultRepublishThreshold  = 0.90
+	DefaultRepublishGap        = 72 * time.Hour
 	DefaultShingle             = 3
 	DefaultHashes              = 128
 	DefaultBands               = 64
@@ -88,6 +93,22 @@ type Options struct {
 	// of one wire story appear within hours; the same boilerplate weeks
 	// apart is another event. Undated articles are not held to it.
 	MaxGap time.Duration
+	// NearGap and FarThreshold tighten the window for articles of
+	// different sources: published more than NearGap apart, they need a
+	// Jaccard similarity of at least FarThreshold (defaults DefaultNearGap
+	// and DefaultFarThreshold; a negative NearGap disables). Wire copy is
+	// reprinted within hours; outlets' reports on the next development
+	// share its background paragraphs and a lead phrase, but little more.
+	NearGap      time.Duration
+	FarThreshold float64
+	// RepublishThreshold is the Jaccard similarity at or above which two
+	// articles are one story even when published further apart than
+	// MaxGap, up to RepublishGap (defaults DefaultRepublishThreshold and
+	// DefaultRepublishGap; a negative RepublishGap disables): an outlet
+	// republishing its report the next day with photos is still one item,
+	// and no follow-up keeps nine tenths of the earlier text.
+	RepublishThreshold float64
+	RepublishGap       time.Duration
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -196,6 +217,18 @@ func WithDefaults(opts Options) Options {
 	if opts.MaxGap == 0 {
 		opts.MaxGap = DefaultMaxGap
 	}
+	if opts.NearGap == 0 {
+		opts.NearGap = DefaultNearGap
+	}
+	if opts.FarThreshold == 0 {
+		opts.FarThreshold = DefaultFarThreshold
+	}
+	if opts.RepublishThreshold == 0 {
+		opts.RepublishThreshold = DefaultRepublishThreshold
+	}
+	if opts.RepublishGap == 0 {
+		opts.RepublishGap = DefaultRepublishGap
+	}
 	if opts.Shingle == 0 {
 		opts.Shingle = DefaultShingle
 	}
@@ -253,7 +286,13 @@ func (c *Clusterer) Match(f Features) bool { return Matches(c.opts, f) }
 // evaluation try many settings on features computed once.
 func Matches(opts Options, f Features) bool {
 	opts = WithDefaults(opts)
-	if !f.SameLang || opts.MaxGap > 0 && f.Gap > opts.MaxGap {
+	if !f.SameLang {
+		return false
+	}
+	if opts.RepublishGap > 0 && f.Similarity >= opts.RepublishThreshold && f.Gap <= opts.RepublishGap {
+		return true
+	}
+	if opts.MaxGap > 0 && f.Gap > opts.MaxGap {
 		return false
 	}
 	if f.SameSource {
@@ -261,6 +300,9 @@ func Matches(opts Options, f Features) bool {
 			return f.Similarity >= min(opts.SameMinuteThreshold, opts.SameSourceThreshold)
 		}
 		return f.Similarity >= opts.SameSourceThreshold
+	}
+	if opts.NearGap > 0 && f.Gap > opts.NearGap && f.Similarity < opts.FarThreshold {
+		return false
 	}
 	return f.Similarity >= opts.Threshold && (opts.LeadThreshold < 0 || f.Lead >= opts.LeadThreshold)
 }

@@ -281,6 +281,38 @@ func FuzzSignature(f *testing.F) {
 	})
 }
 
+// TestRepublishedNextDay checks that an outlet's own report republished
+// more than MaxGap later still joins its story, and only because of the
+// republish rule.
+func TestRepublishedNextDay(t *testing.T) {
+	fs := loadFixtures(t)
+	byID := map[string]*document.Article{}
+	for i := range fs {
+		byID[fs[i].ID] = &fs[i].Article
+	}
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	c := newClusterer(t, db)
+	f := c.Compare(byID["a3"], byID["h1"])
+	if f.Gap <= DefaultMaxGap || !f.SameSource {
+		t.Fatalf("fixture is not a same-outlet republication beyond MaxGap: %+v", f)
+	}
+	if !c.Match(f) {
+		t.Fatalf("a3 and h1 do not match: %+v", f)
+	}
+	if Matches(Options{RepublishGap: -1}, f) {
+		t.Fatalf("a3 and h1 match without the republish rule: %+v", f)
+	}
+	// Through Assign, where only the LSH bands propose h1's candidate.
+	ids, err := c.AssignBatch([]*document.Article{byID["a3"], byID["h1"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids[0] != ids[1] {
+		t.Fatalf("a3 and h1 in clusters %v", ids)
+	}
+}
+
 // TestHardNegatives checks that each hard negative of the fixtures is kept
 // apart by the rule meant for it, and would be merged without that rule.
 func TestHardNegatives(t *testing.T) {
@@ -299,6 +331,8 @@ func TestHardNegatives(t *testing.T) {
 		{"appended related-story block needs the lead check", "a1", "f1", Options{LeadThreshold: -1}},
 		{"same-outlet follow-up needs the same-outlet threshold", "a1", "e1", Options{SameSourceThreshold: DefaultThreshold}},
 		{"translation needs the language check", "a1", "d1", Options{}},
+		{"next-day development of another outlet needs the near-gap threshold", "a1", "g1", Options{NearGap: -1}},
+		{"development half a day later needs the near-gap threshold", "g1", "h1", Options{NearGap: -1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,8 +29,9 @@ type Options struct {
 	// ../shared/corpus relative to the repository root).
 	CorpusDir string
 	// LabelsFiles are the development samples of labelled pairs, on which
-	// the setting is chosen (default: labels.tsv and labels_dev2.tsv in
-	// indexer/cluster/testdata, found from the repository root).
+	// the setting is chosen (default: labels.tsv, labels_dev2.tsv and
+	// labels_dev3.tsv in indexer/cluster/testdata, found from the
+	// repository root).
 	LabelsFiles []string
 	// TestLabelsFile is the test sample, drawn and labelled after the
 	// setting was frozen and never used to choose (default:
@@ -86,6 +87,10 @@ func DefaultCorpusDir() string { return corpora.DefaultDir() }
 
 func repoRoot() (string, error) { return corpora.RepoRoot() }
 
+// devPrecisionBar is the development precision a setting must reach before
+// recall counts in the choice.
+const devPrecisionBar = 0.975
+
 // Run measures everything and writes one table to w.
 func Run(ctx context.Context, opts Options, w io.Writer) error {
 	if opts.CorpusDir == "" {
@@ -97,10 +102,14 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 			return err
 		}
 		dir := filepath.Join(root, "indexer", "cluster", "testdata")
-		opts.LabelsFiles = []string{filepath.Join(dir, "labels.tsv"), filepath.Join(dir, "labels_dev2.tsv")}
+		opts.LabelsFiles = []string{filepath.Join(dir, "labels.tsv"), filepath.Join(dir, "labels_dev2.tsv"), filepath.Join(dir, "labels_dev3.tsv")}
 	}
 	if opts.TestLabelsFile == "" {
 		opts.TestLabelsFile = filepath.Join(filepath.Dir(opts.LabelsFiles[0]), "labels_test.tsv")
+		if _, err := os.Stat(opts.TestLabelsFile); err != nil {
+			// Between freezing a setting and labelling its test sample.
+			opts.TestLabelsFile = "-"
+		}
 	}
 	if opts.CostDocs == 0 {
 		opts.CostDocs = 2000
@@ -172,7 +181,17 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	var rows []setting
 	for _, t := range []float64{0.1, 0.2, 0.3, 0.4, 0.5} {
 		rows = append(rows, setting{fmt.Sprintf("baseline: jaccard>=%.1f only", t),
-			cluster.Options{Threshold: t, SameSourceThreshold: t, SameMinuteThreshold: -1, LeadThreshold: -1, MaxGap: -1}})
+			cluster.Options{Threshold: t, SameSourceThreshold: t, SameMinuteThreshold: -1, LeadThreshold: -1, MaxGap: -1, NearGap: -1, RepublishGap: -1}})
+	}
+	type near struct {
+		gap time.Duration
+		far float64
+	}
+	nearGrid := []near{{-1, 0}}
+	for _, g := range []time.Duration{6, 8, 10, 12} {
+		for _, far := range []float64{0.3, 0.4, 0.5} {
+			nearGrid = append(nearGrid, near{g * time.Hour, far})
+		}
 	}
 	var best setting
 	bestF := -1.0
@@ -180,16 +199,24 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		for _, s := range []float64{0.5, 0.6, 0.7, 0.8, 0.9} {
 			for _, l := range []float64{-1, 0.02, 0.05, 0.1, 0.2, 0.3} {
 				for _, m := range []float64{-1, 0.3, 0.4, 0.5} {
-					o := cluster.Options{Threshold: t, SameSourceThreshold: s, SameMinuteThreshold: m, LeadThreshold: l, MaxGap: 24 * time.Hour}
-					r := score(o, dev)
-					// Precision first (the goal is >= 0.95), then F1;
-					// ties go to the earlier, stricter setting.
-					f := r.f1()
-					if r.precision() >= 0.95 {
-						f++
-					}
-					if f > bestF {
-						best, bestF = setting{describe(o), o}, f
+					for _, near := range nearGrid {
+						for _, rep := range []time.Duration{-1, 72 * time.Hour} {
+							o := cluster.Options{Threshold: t, SameSourceThreshold: s, SameMinuteThreshold: m, LeadThreshold: l, MaxGap: 24 * time.Hour,
+								NearGap: near.gap, FarThreshold: near.far, RepublishThreshold: 0.9, RepublishGap: rep}
+							r := score(o, dev)
+							// Precision first, then F1; ties go to the
+							// earlier, stricter setting. The bar is above
+							// the goal (0.95) because held-out precision
+							// came out about 0.1 below development
+							// precision in rounds 1 and 2.
+							f := r.f1()
+							if r.precision() >= devPrecisionBar {
+								f++
+							}
+							if f > bestF {
+								best, bestF = setting{describe(o), o}, f
+							}
+						}
 					}
 				}
 			}
@@ -241,6 +268,24 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 			return err
 		}
 	}
+	// The labelled pairs as the whole corpus clusters them: chaining
+	// through third articles and competition between candidates count.
+	var whole [2]prf
+	for k, ps := range [][]Pair{dev, test} {
+		for _, p := range ps {
+			ca, _ := c.ClusterOf(p.A)
+			cb, _ := c.ClusterOf(p.B)
+			switch same := ca == cb; {
+			case same && p.Same:
+				whole[k].tp++
+			case same:
+				whole[k].fp++
+			case p.Same:
+				whole[k].fn++
+			}
+		}
+	}
+	fmt.Fprintf(tw, "package default, whole corpus in publication order (same cluster)\t%.3f\t%.3f\t%.3f\t%.3f\n", whole[0].precision(), whole[0].recall(), whole[1].precision(), whole[1].recall())
 	sizes := map[string]int{}
 	for i := range docs {
 		id, _ := c.ClusterOf(docs[i].ID)
@@ -390,6 +435,12 @@ func describe(o cluster.Options) string {
 	gap := "any gap"
 	if o.MaxGap > 0 {
 		gap = fmt.Sprintf("gap<=%gh", o.MaxGap.Hours())
+	}
+	if o.NearGap > 0 {
+		gap += fmt.Sprintf(" (>%gh: >=%.2f)", o.NearGap.Hours(), o.FarThreshold)
+	}
+	if o.RepublishGap > 0 {
+		gap += fmt.Sprintf(", >=%.2f within %gh", o.RepublishThreshold, o.RepublishGap.Hours())
 	}
 	return fmt.Sprintf("jaccard>=%.2f, same outlet >=%.2f (same minute %s), %s, %s", o.Threshold, o.SameSourceThreshold, minute, lead, gap)
 }

@@ -68,8 +68,12 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_test.tsv"} {
-		ps, err := LoadLabels(filepath.Join("..", "testdata", file))
+	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_dev3.tsv", "labels_test.tsv"} {
+		path := filepath.Join("..", "testdata", file)
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		ps, err := LoadLabels(path)
 		if err != nil {
 			t.Fatal(err)
 		}
