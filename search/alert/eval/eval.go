@@ -1,7 +1,9 @@
 // Package eval measures alert matching on real Arabic news: many
 // subscriptions against 500-article batches of ant-arabic-news, ingest
-// time with and without the subscriptions, in one run, for both matching
-// strategies (a DocIDQuery on the main index, an in-memory batch index).
+// time with and without the subscriptions, in one run, for the matching
+// strategies: terms (in Go, on the indexer's analysis of the batch; the
+// default) and the bleve ones it replaced as baselines (a DocIDQuery on
+// the main index, an in-memory batch index).
 package eval
 
 import (
@@ -44,7 +46,8 @@ type Options struct {
 	Rounds        int // runs of each configuration, alternating; default 1
 	Seed          uint64
 	Workload      string // WorkloadBroad (default) or WorkloadSelective
-	// NoPrefilterRows adds the configurations without the term prefilter.
+	// NoPrefilterRows adds the in-memory bleve strategy and the bleve
+	// configurations without the term prefilter.
 	NoPrefilterRows bool
 	Logger          *slog.Logger
 }
@@ -108,20 +111,18 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		return err
 	}
 
-	type config struct {
-		name, strategy string
-		noPrefilter    bool
-	}
 	none := config{name: "no subscriptions"}
 	configs := []config{
 		none,
-		{"index: DocIDQuery on main index", alert.MatchIndex, false},
-		{"memory: in-memory batch index", alert.MatchMemory, false},
+		{"terms: in Go, indexer's analysis", alert.MatchTerms, false, true},
+		{"terms, analysing the batch again", alert.MatchTerms, false, false},
+		{"index: DocIDQuery on main index", alert.MatchIndex, false, false},
 	}
 	if opts.NoPrefilterRows {
 		configs = append(configs,
-			config{"index, no term prefilter", alert.MatchIndex, true},
-			config{"memory, no term prefilter", alert.MatchMemory, true})
+			config{"memory: in-memory batch index", alert.MatchMemory, false, false},
+			config{"index, no term prefilter", alert.MatchIndex, true, false},
+			config{"memory, no term prefilter", alert.MatchMemory, true, false})
 	}
 	configs = append(configs, none) // again at the end: the CPU is shared, so bracket the run
 	type stats struct {
@@ -133,7 +134,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	var order []config
 	for round := 0; round < opts.Rounds; round++ {
 		for _, c := range configs {
-			ingest, match, alerts, err := runOnce(ctx, docs, subs, c.strategy, c.noPrefilter, opts.BatchSize)
+			ingest, match, alerts, err := runOnce(ctx, docs, subs, c, opts.BatchSize)
 			if err != nil {
 				return fmt.Errorf("eval: %s: %w", c.name, err)
 			}
@@ -168,12 +169,34 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		}
 		fmt.Fprintln(tw, row)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Every strategy must make the same alerts: a difference is a bug.
+	counts := map[int]bool{}
+	for _, c := range order {
+		if c.strategy != "" {
+			counts[res[c].alerts] = true
+		}
+	}
+	if len(counts) == 1 {
+		_, err = fmt.Fprintln(w, "alerts: the same in every configuration")
+	} else {
+		_, err = fmt.Fprintln(w, "alerts: DIFFER between configurations")
+	}
+	return err
+}
+
+type config struct {
+	name, strategy string
+	noPrefilter    bool
+	analysis       bool // hand the indexer's analysis to matching
 }
 
 // runOnce ingests docs through a fresh indexer in batches and returns the
 // total ingest time, the matching time of each batch and the alerts made.
-func runOnce(ctx context.Context, docs []document.Article, subs []alert.Subscription, strategy string, noPrefilter bool, batchSize int) (time.Duration, []time.Duration, int, error) {
+func runOnce(ctx context.Context, docs []document.Article, subs []alert.Subscription, c config, batchSize int) (time.Duration, []time.Duration, int, error) {
+	strategy := c.strategy
 	dir, err := os.MkdirTemp("", "mirsad-alert-eval-")
 	if err != nil {
 		return 0, nil, 0, err
@@ -184,9 +207,12 @@ func runOnce(ctx context.Context, docs []document.Article, subs []alert.Subscrip
 	var matchErr error
 	opts := indexer.Options{Dir: dir, BatchSize: batchSize}
 	if strategy != "" {
-		opts.OnBatch = func(ctx context.Context, b []document.Article, _ []indexer.Analysis) {
+		opts.OnBatch = func(ctx context.Context, b []document.Article, an []indexer.Analysis) {
+			if !c.analysis {
+				an = nil
+			}
 			start := time.Now()
-			if err := svc.OnBatch(ctx, b); err != nil && matchErr == nil {
+			if err := svc.OnAnalyzedBatch(ctx, b, an); err != nil && matchErr == nil {
 				matchErr = err
 			}
 			match = append(match, time.Since(start))
@@ -198,7 +224,7 @@ func runOnce(ctx context.Context, docs []document.Article, subs []alert.Subscrip
 	}
 	defer ix.Close(ctx)
 	if strategy != "" {
-		svc, err = alert.New(alert.Options{DB: ix.DB(), Index: ix, Strategy: strategy, NoPrefilter: noPrefilter})
+		svc, err = alert.New(alert.Options{DB: ix.DB(), Index: ix, Strategy: strategy, NoPrefilter: c.noPrefilter})
 		if err != nil {
 			return 0, nil, 0, err
 		}

@@ -15,7 +15,8 @@ import (
 //	MIRSAD_BENCH=1 go test ./search/alert/eval -run TestReport -v -timeout 60m
 //
 // MIRSAD_ALERT_WORKLOAD=selective picks the selective subscription mix;
-// MIRSAD_ALERT_NOPREFILTER=1 adds the rows without the term prefilter;
+// MIRSAD_ALERT_NOPREFILTER=1 adds the in-memory strategy and the rows
+// without the term prefilter;
 // MIRSAD_ALERT_ROUNDS=N repeats every configuration N times, alternating.
 func TestReport(t *testing.T) {
 	if os.Getenv("MIRSAD_BENCH") != "1" {
@@ -39,7 +40,8 @@ func TestReport(t *testing.T) {
 }
 
 // TestSmall runs the whole runner on a few documents so that it keeps
-// working; the table must name every configuration.
+// working; the table must name every configuration, and every
+// configuration must make the same alerts.
 func TestSmall(t *testing.T) {
 	var b strings.Builder
 	err := Run(context.Background(), Options{Subscriptions: 30, BatchSize: 20, Batches: 2, Rounds: 1, Workload: WorkloadSelective, NoPrefilterRows: true}, &b)
@@ -49,7 +51,7 @@ func TestSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"no subscriptions", "index:", "memory:", "no term prefilter", "match p95 ms"} {
+	for _, want := range []string{"no subscriptions", "terms:", "index:", "memory:", "no term prefilter", "match p95 ms", "alerts: the same in every configuration"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
 		}
