@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -99,6 +100,10 @@ const (
 	envOptions = "MIRSAD_BENCH_OPTIONS"
 	envFeeds   = "MIRSAD_BENCH_FEEDS"
 	envDir     = "MIRSAD_BENCH_DIR"
+	// EnvCPUProfile names a directory; each child phase writes its CPU
+	// profile there as <phase>.pprof (the test's -cpuprofile flag cannot
+	// reach a re-executed child, which exits from init).
+	EnvCPUProfile = "MIRSAD_BENCH_CPUPROFILE"
 )
 
 // init turns a re-executed binary into the measured phase before anything
@@ -124,6 +129,17 @@ func child(phase string) (Result, error) {
 	}
 	dir := os.Getenv(envDir)
 	ctx := context.Background()
+	if pdir := os.Getenv(EnvCPUProfile); pdir != "" {
+		f, err := os.Create(filepath.Join(pdir, phase+".pprof"))
+		if err != nil {
+			return Result{}, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return Result{}, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var res Result
 	var err error
 	switch phase {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -16,8 +17,13 @@ func TestReport(t *testing.T) {
 	if os.Getenv("MIRSAD_BENCH") != "1" {
 		t.Skip("set MIRSAD_BENCH=1 to run the ingest benchmark")
 	}
+	var opts Options
+	// MIRSAD_BENCH_LIMIT=N measures the first N articles only (profiling runs).
+	if n, err := strconv.Atoi(os.Getenv("MIRSAD_BENCH_LIMIT")); err == nil {
+		opts.Limit = n
+	}
 	var buf bytes.Buffer
-	if err := Run(context.Background(), Options{}, &buf); err != nil {
+	if err := Run(context.Background(), opts, &buf); err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + buf.String())

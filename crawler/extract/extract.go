@@ -24,6 +24,10 @@ import (
 const (
 	MethodSelector    = "selector"
 	MethodTrafilatura = "trafilatura"
+	// MethodContainer is the fast path: the page's one article container
+	// (itemprop="articleBody" or <article>) holding plain prose, rendered
+	// without trafilatura.
+	MethodContainer = "container"
 	MethodJSONLD      = "json-ld"
 	MethodOGTitle     = "og:title"
 	MethodH1          = "h1"
@@ -59,6 +63,9 @@ type Options struct {
 	Selectors *Selectors
 	// MinBodyRunes is the shortest body accepted as an article; 0 means 80.
 	MinBodyRunes int
+	// NoFastPath sends every page through trafilatura, even one whose
+	// article container is unambiguous (for measuring the fast path).
+	NoFastPath bool
 }
 
 // Result is the extracted article. Dates are the raw strings found in the
@@ -141,6 +148,15 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 		blocks = cleanBlocks(selectBlocks(doc, sel.Body), "", nil)
 		if runeCount(blocks) > 0 {
 			res.Methods["body"] = MethodSelector
+		}
+	}
+	if res.Methods["body"] == "" && !opts.NoFastPath {
+		if c := fastContainer(root); c != nil {
+			fast := addSplitChunks(root, cleanBlocks(renderBlocks(c), res.Title, linkTexts(root)), res.Title)
+			if runeCount(fast) >= minRunes {
+				blocks = fast
+				res.Methods["body"] = MethodContainer
+			}
 		}
 	}
 	if res.Methods["body"] == "" {

@@ -108,6 +108,11 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		return err
 	}
 	rows = append(rows, ar...)
+	fp, err := fastPathRows(ctx, opts)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, fp...)
 	sp, err := speedRow(ctx, opts)
 	if err != nil {
 		return err
@@ -268,34 +273,9 @@ type evalItem struct {
 // false positive, after whitespace normalisation; accuracy=(tp+tn)/all.
 func snippetRows(ctx context.Context, opts Options) ([]row, error) {
 	const suite = "trafilatura-evaldata"
-	dir := filepath.Join(opts.corpus(), "trafilatura", "tests")
-	b, err := os.ReadFile(filepath.Join(dir, "evaldata.json"))
+	pages, items, missing, err := loadSnippets(opts)
 	if err != nil {
-		return nil, fmt.Errorf("eval: trafilatura evaldata: %w", err)
-	}
-	var items map[string]evalItem
-	if err := json.Unmarshal(b, &items); err != nil {
-		return nil, fmt.Errorf("eval: trafilatura evaldata: %w", err)
-	}
-	urls := make([]string, 0, len(items))
-	for u := range items {
-		urls = append(urls, u)
-	}
-	sort.Strings(urls)
-	var pages []page
-	var missing int
-	for _, u := range urls {
-		var raw []byte
-		for _, sub := range []string{"cache", "eval"} {
-			if raw, err = readGz(filepath.Join(dir, sub, items[u].File+".gz")); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			missing++
-			continue
-		}
-		pages = append(pages, page{id: u, url: u, html: toUTF8(raw)})
+		return nil, err
 	}
 	systems := []struct {
 		name string
@@ -352,6 +332,41 @@ func snippetRows(ctx context.Context, opts Options) ([]row, error) {
 		rows = append(rows, row{suite: suite, system: sys.name, s: s, snippet: true, note: note})
 	}
 	return rows, nil
+}
+
+// loadSnippets reads trafilatura's evaluation pages and their snippets,
+// counting the pages whose HTML is not in the corpus.
+func loadSnippets(opts Options) ([]page, map[string]evalItem, int, error) {
+	dir := filepath.Join(opts.corpus(), "trafilatura", "tests")
+	b, err := os.ReadFile(filepath.Join(dir, "evaldata.json"))
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("eval: trafilatura evaldata: %w", err)
+	}
+	var items map[string]evalItem
+	if err := json.Unmarshal(b, &items); err != nil {
+		return nil, nil, 0, fmt.Errorf("eval: trafilatura evaldata: %w", err)
+	}
+	urls := make([]string, 0, len(items))
+	for u := range items {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	var pages []page
+	var missing int
+	for _, u := range urls {
+		var raw []byte
+		for _, sub := range []string{"cache", "eval"} {
+			if raw, err = readGz(filepath.Join(dir, sub, items[u].File+".gz")); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			missing++
+			continue
+		}
+		pages = append(pages, page{id: u, url: u, html: toUTF8(raw)})
+	}
+	return pages, items, missing, nil
 }
 
 func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
