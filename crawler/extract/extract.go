@@ -28,19 +28,19 @@ const (
 	// (itemprop="articleBody" or <article>) holding plain prose, rendered
 	// without trafilatura.
 	MethodContainer = "container"
-	MethodJSONLD      = "json-ld"
-	MethodOGTitle     = "og:title"
-	MethodH1          = "h1"
-	MethodTitleTag    = "title"
-	MethodMeta        = "meta"
-	MethodItemprop    = "itemprop"
-	MethodTime        = "time"
-	MethodByline      = "byline"
-	MethodHTMLLang    = "html-lang"
-	MethodScript      = "script"
-	MethodCanonical   = "rel-canonical"
-	MethodOGURL       = "og:url"
-	MethodPageURL     = "page-url"
+	MethodJSONLD    = "json-ld"
+	MethodOGTitle   = "og:title"
+	MethodH1        = "h1"
+	MethodTitleTag  = "title"
+	MethodMeta      = "meta"
+	MethodItemprop  = "itemprop"
+	MethodTime      = "time"
+	MethodByline    = "byline"
+	MethodHTMLLang  = "html-lang"
+	MethodScript    = "script"
+	MethodCanonical = "rel-canonical"
+	MethodOGURL     = "og:url"
+	MethodPageURL   = "page-url"
 )
 
 // ErrNoBody is wrapped by the error returned for pages without an article body.
