@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
+	"github.com/mirsad-observatory/mirsad/indexer/enrich/concept"
 )
 
 // ClaimQuery asks for claims: who said what, when.
@@ -56,13 +58,27 @@ type Speaker struct {
 	Name string `json:"name"`
 }
 
-// ClaimGroup tells who reported a claim first and how many outlets repeated it.
+// ClaimGroup tells who reported a claim first and how many outlets
+// repeated it, in its own language and in the other.
 type ClaimGroup struct {
 	ID          string `json:"id"`
 	FirstSource string `json:"first_source"`
 	FirstURL    string `json:"first_url"`
 	Outlets     int    `json:"outlets"`
 	Reports     int    `json:"reports"`
+	// Languages the statement was reported in; OtherLanguage lists the
+	// reports in a language other than this claim's.
+	Languages     []string   `json:"languages"`
+	OtherLanguage []ClaimRef `json:"other_language,omitempty"`
+}
+
+// ClaimRef points at one report of a claim.
+type ClaimRef struct {
+	ID     string `json:"id"`
+	Lang   string `json:"lang"`
+	Source string `json:"source"`
+	URL    string `json:"url"`
+	Text   string `json:"text"`
 }
 
 // Claims searches the claims index.
@@ -156,7 +172,7 @@ const maxGroup = 200
 // group finds every report of the same statement, the first of them by
 // publication date, and how many outlets carried it.
 func (s *Service) group(ctx context.Context, c document.Claim) (ClaimGroup, error) {
-	g := ClaimGroup{ID: c.GroupID}
+	g := ClaimGroup{ID: c.GroupID, Languages: []string{c.Lang}}
 	if c.GroupID == "" {
 		return g, nil
 	}
@@ -183,11 +199,84 @@ func (s *Service) group(ctx context.Context, c document.Claim) (ClaimGroup, erro
 		}
 		reports = append(reports, report{src, docID, a.Published})
 	}
+	total := int(res.Total)
+	others, err := s.otherLanguage(ctx, c)
+	if err != nil {
+		return g, err
+	}
+	for _, o := range others {
+		outlets[o.ref.Source] = true
+		reports = append(reports, report{o.ref.Source, o.docID, o.published})
+		g.OtherLanguage = append(g.OtherLanguage, o.ref)
+		if !slices.Contains(g.Languages, o.ref.Lang) {
+			g.Languages = append(g.Languages, o.ref.Lang)
+		}
+	}
+	total += len(others)
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].published.Before(reports[j].published) })
 	if len(reports) > 0 {
 		first, _, _ := s.store.ArticleView(reports[0].docID)
 		g.FirstSource, g.FirstURL = first.Source, first.URL
 	}
-	g.Outlets, g.Reports = len(outlets), int(res.Total)
+	g.Outlets, g.Reports = len(outlets), total
 	return g, nil
+}
+
+// xlangWindow is how far apart two reports of one statement in two
+// languages may be dated: a weekly analysis often recaps a statement
+// days after the news report.
+const xlangWindow = 3 * 24 * time.Hour
+
+type otherReport struct {
+	ref       ClaimRef
+	docID     string
+	published time.Time
+}
+
+// otherLanguage finds the reports of c's statement in the other language:
+// claims by the same resolved speaker, dated within xlangWindow, whose
+// concepts and entities agree with c's (concept.Same). An unresolved or
+// anonymous speaker is never matched across languages: "a senior
+// official" in two languages may be two people.
+func (s *Service) otherLanguage(ctx context.Context, c document.Claim) ([]otherReport, error) {
+	if c.SpeakerID == "" || c.Anonymous || c.Date.IsZero() {
+		return nil, nil
+	}
+	other := document.LangEnglish
+	if c.Lang == document.LangEnglish {
+		other = document.LangArabic
+	}
+	anchors := claimAnchors(c)
+	if len(anchors) < 2 {
+		return nil, nil
+	}
+	q := bleve.NewConjunctionQuery(term("speaker", c.SpeakerID), term("lang", other),
+		dateRange("date", c.Date.Add(-xlangWindow), c.Date.Add(xlangWindow)))
+	req := bleve.NewSearchRequestOptions(q, maxGroup, 0, false)
+	req.Fields = []string{"doc_id"}
+	req.SortBy([]string{"date", "_id"})
+	res, err := s.store.Claims().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: claim in other languages: %w", err)
+	}
+	var out []otherReport
+	for _, h := range res.Hits {
+		docID, _ := h.Fields["doc_id"].(string)
+		a, found, err := s.store.Article(docID)
+		if err != nil || !found {
+			continue
+		}
+		for _, oc := range a.Claims {
+			if oc.ID == h.ID && concept.Same(anchors, claimAnchors(oc)) {
+				out = append(out, otherReport{ClaimRef{ID: oc.ID, Lang: oc.Lang, Source: a.Source, URL: a.URL, Text: oc.Text}, a.ID, a.Published})
+			}
+		}
+	}
+	return out, nil
+}
+
+// claimAnchors are what a statement is about, in no language: its
+// concepts and the entities it mentions.
+func claimAnchors(c document.Claim) []string {
+	return append(concept.Builtin().Of(c.Text, c.Lang), c.Entities...)
 }

@@ -172,6 +172,15 @@ func TestBrowserSearchPage(t *testing.T) {
 		t.Errorf("claims by al-Ansari: %v", claimDirs)
 	}
 
+	// An Arabic statement shows its English report beside it, left to right.
+	within(t, ctx,
+		chromedp.Navigate(c.api.URL+"/#/claims/speaker=badr-abdelatty&lang=ar&from=2025-11-03&to=2025-11-03"),
+		chromedp.WaitVisible(C(`#claims li[data-claim][dir="rtl"] .xlang[data-other-language="en"][dir="ltr"]`)),
+	)
+	if n := eval[int](t, ctx, `document.querySelectorAll("#claims .xlang").length`); n < 2 {
+		t.Errorf("%d English reports shown beside Abdelatty's Arabic claims, want at least 2", n)
+	}
+
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
 	if err != nil {
 		t.Fatal(err)

@@ -348,6 +348,39 @@ func TestDemoIngestAndSearch(t *testing.T) {
 		if code != 400 {
 			t.Errorf("bad date: %d", code)
 		}
+
+		// A statement quoted in both languages is one group: Abdelatty's
+		// "no alternative to full implementation" in nile's Arabic report
+		// and levant's English one; his other statements that day are not.
+		code, body = c.get(t, "/api/claims", url.Values{"speaker": {"badr-abdelatty"}, "lang": {"ar"}, "from": {"2025-11-03"}, "to": {"2025-11-03"}, "size": {"50"}})
+		res = search.ClaimResult{}
+		if code != 200 || json.Unmarshal(body, &res) != nil || res.Total == 0 {
+			t.Fatalf("claims by Abdelatty: %d %s", code, body)
+		}
+		grouped := 0
+		for _, h := range res.Hits {
+			want := strings.Contains(h.Text, "لا بديل") || strings.Contains(h.Text, "تقسيم")
+			got := slices.Contains(h.Group.Languages, "en")
+			if got != want {
+				t.Errorf("claim %q: grouped with English = %v, want %v (%+v)", h.Text, got, want, h.Group.OtherLanguage)
+			}
+			if got {
+				grouped++
+				// levant's English report carries the two statements in one
+				// sentence too, so a statement may meet two English claims.
+				for _, o := range h.Group.OtherLanguage {
+					if o.Source != "levant" || o.Lang != "en" {
+						t.Errorf("claim %q grouped with %+v", h.Text, o)
+					}
+				}
+				if h.Group.Reports < 2 || h.Group.Outlets < 2 {
+					t.Errorf("claim %q: group %+v", h.Text, h.Group)
+				}
+			}
+		}
+		if grouped != 2 {
+			t.Errorf("%d Arabic claims grouped with their English reports, want 2", grouped)
+		}
 	})
 
 	t.Run("mentioned dates", func(t *testing.T) {

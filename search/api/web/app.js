@@ -148,6 +148,12 @@
     if (c.group && c.group.reports > 1) {
       li.append(el("div", { class: "also", dir: "ltr" }, `first reported by ${c.group.first_source}; also reported by ${c.group.outlets - 1} other outlet(s), ${c.group.reports} reports in all`));
     }
+    for (const o of (c.group && c.group.other_language) || []) {
+      // The same statement as another language reported it, laid out in its own direction.
+      li.append(el("div", { class: "xlang", lang: o.lang, dir: dirOf(o.lang), "data-other-language": o.lang },
+        el("span", { class: "meta" }, o.lang === "ar" ? "بالعربية: " : "In English: "), o.text, " ",
+        el("a", { href: o.url, class: "meta" }, o.source)));
+    }
     return li;
   }
 
