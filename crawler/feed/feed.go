@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/mirsad-observatory/mirsad/crawler/pubdate"
 )
 
 // Feed is a parsed feed.
@@ -81,12 +83,8 @@ func Parse(data []byte, feedURL string) (*Feed, error) {
 			Content:    strings.TrimSpace(it.Content),
 			Categories: it.Categories,
 		}
-		if it.PublishedParsed != nil {
-			item.Published = it.PublishedParsed.UTC()
-		}
-		if it.UpdatedParsed != nil {
-			item.Updated = it.UpdatedParsed.UTC()
-		}
+		item.Published = itemDate(it.PublishedParsed, it.Published)
+		item.Updated = itemDate(it.UpdatedParsed, it.Updated)
 		if item.Published.IsZero() {
 			item.Published = item.Updated
 		}
@@ -99,6 +97,25 @@ func Parse(data []byte, feedURL string) (*Feed, error) {
 		out.Items = append(out.Items, item)
 	}
 	return out, nil
+}
+
+// itemDate is the date gofeed parsed or, when it could not, the raw
+// string read by pubdate.ParseFeedDate: Arabic outlets write dates such as
+// "الثلاثاء، 4 نوفمبر 2025 - 10:30 ص بتوقيت مكة المكرمة" that no English
+// date parser reads. A date without a zone is read as UTC (the feed does
+// not say where it is); one with an unknown zone name, likewise.
+func itemDate(parsed *time.Time, raw string) time.Time {
+	if parsed != nil {
+		return parsed.UTC()
+	}
+	if raw = strings.TrimSpace(raw); raw == "" {
+		return time.Time{}
+	}
+	t, err := pubdate.ParseFeedDate(raw, time.UTC)
+	if err != nil && !errors.Is(err, pubdate.ErrUnknownZone) {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func resolve(base *url.URL, ref string) string {

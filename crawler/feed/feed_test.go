@@ -176,3 +176,31 @@ func FuzzDiscover(f *testing.F) {
 		LooksLikeHTML(page)
 	})
 }
+
+// Dates that gofeed cannot read are read by pubdate: an Arabic outlet's
+// pubDate with month names and a named zone, Arabic-Indic digits, and a
+// date no parser knows (kept empty, the item kept).
+func TestArabicFeedDates(t *testing.T) {
+	feedXML := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>نشرة</title><link>https://example.org/</link>
+<item><title>أ</title><link>https://example.org/a</link><pubDate>الثلاثاء، 4 نوفمبر 2025 - 10:30 ص بتوقيت مكة المكرمة</pubDate></item>
+<item><title>ب</title><link>https://example.org/b</link><pubDate>٢٦ تشرين الثاني ٢٠٢٥ ٠٩:١٥ م</pubDate></item>
+<item><title>ج</title><link>https://example.org/c</link><pubDate>قبل قليل</pubDate></item>
+</channel></rss>`
+	f, err := Parse([]byte(feedXML), "https://example.org/rss.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{
+		time.Date(2025, 11, 4, 7, 30, 0, 0, time.UTC), // Mecca is UTC+3
+		time.Date(2025, 11, 26, 21, 15, 0, 0, time.UTC),
+		{},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("items = %d, want %d", len(f.Items), len(want))
+	}
+	for i, it := range f.Items {
+		if !it.Published.Equal(want[i]) {
+			t.Errorf("item %s: published %v, want %v", it.Title, it.Published, want[i])
+		}
+	}
+}
