@@ -60,7 +60,6 @@ func commands() []command {
 		{"verify", "[-config FILE] [-strict]", "check that the stored articles and the indexes agree", cmdVerify},
 		{"subscriptions", "[-config FILE] list|add|remove|test ...", "manage alert subscriptions (webhook and Atom delivery)", cmdSubscriptions},
 		{"bench", "TOPIC [flags]", "print a benchmark or evaluation table (see BENCHMARKS.md)", cmdBench},
-		{"worker", "fetch|index -nats URL [-config FILE] [-jobs N] [-state FILE]", "scale-out: a fetch worker or the index worker on NATS JetStream (docs/SCALING.md)", cmdWorker},
 	}
 }
 
