@@ -295,6 +295,22 @@ func (s *Service) Request(q Query) (*bleve.SearchRequest, error) {
 	return req, nil
 }
 
+// partitioned is a store whose index is split by publication month.
+type partitioned interface {
+	IndexFor(from, to time.Time) bleve.Index
+}
+
+// indexFor is the index a query with a publication date range needs:
+// only the months it covers, when the store is partitioned. The query
+// keeps its own date filter; a partition is a whole month.
+func (s *Service) indexFor(q Query) bleve.Index {
+	p, ok := s.store.(partitioned)
+	if !ok || (q.From.IsZero() && q.To.IsZero()) {
+		return s.store.Index()
+	}
+	return p.IndexFor(q.From, q.To)
+}
+
 // Search runs q. Reprints of one story collapse into its origin unless
 // q.NoCollapse or a source filter asks for one outlet's copies (see
 // Request): collapsing is a filter, so it costs no wider window of hits.
@@ -306,7 +322,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.store.Index().SearchInContext(ctx, req)
+	res, err := s.indexFor(q).SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchErr(err)
 	}
@@ -642,7 +658,7 @@ func (s *Service) Export(ctx context.Context, q Query, limit int, fn func(Hit) e
 		}
 		req := bleve.NewSearchRequestOptions(bq, n, from, false)
 		req.SortBy(sortOrder(q.Sort))
-		res, err := s.store.Index().SearchInContext(ctx, req)
+		res, err := s.indexFor(q).SearchInContext(ctx, req)
 		if err != nil {
 			return searchErr(err)
 		}

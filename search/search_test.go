@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/mirsad-observatory/mirsad/indexer"
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
@@ -76,5 +78,61 @@ func checkCollapse(t *testing.T, svc *Service) {
 	p2, err := svc.Search(ctx, Query{Text: "joint statement", Sort: "oldest", Size: 2, Page: 2})
 	if err != nil || len(p2.Hits) != 2 || p2.Hits[0].ID != "other1" || p2.Hits[1].ID != "other2" {
 		t.Fatalf("page 2: %+v %v", p2.Hits, err)
+	}
+}
+
+// recordingStore notes which months a search asked its partitioned index for.
+type recordingStore struct {
+	*indexer.Indexer
+	asked [][2]time.Time
+}
+
+func (r *recordingStore) IndexFor(from, to time.Time) bleve.Index {
+	r.asked = append(r.asked, [2]time.Time{from, to})
+	return r.Indexer.IndexFor(from, to)
+}
+
+// A query with a date range searches only the months it covers, and finds
+// exactly what the whole index finds for it.
+func TestDateRangeSearchesItsMonths(t *testing.T) {
+	ctx := context.Background()
+	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close(ctx)
+	for i, m := range []time.Month{time.September, time.October, time.October, time.November} {
+		a := document.Article{ID: fmt.Sprint("a", i), URL: fmt.Sprint("https://news.example/", i), Source: "news", Lang: "en",
+			Title: "Ceasefire talks", Body: "Mediators met again on the ceasefire.", Published: time.Date(2025, m, 10+i, 9, 0, 0, 0, time.UTC)}
+		if _, err := ix.Put(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.Partitions()) < 3 {
+		t.Fatalf("partitions %v, want one per month", ix.Partitions())
+	}
+	rs := &recordingStore{Indexer: ix}
+	svc := New(rs, nil)
+	from, to := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC)
+	r, err := svc.Search(ctx, Query{Text: "ceasefire", From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 2 || len(rs.asked) != 1 || !rs.asked[0][0].Equal(from) {
+		t.Errorf("october: %d hits, IndexFor calls %v", r.Total, rs.asked)
+	}
+	whole, err := New(ix, nil).Search(ctx, Query{Text: "ceasefire", From: from, To: to})
+	if err != nil || whole.Total != r.Total {
+		t.Errorf("the whole index finds %d, the partitions %d (%v)", whole.Total, r.Total, err)
+	}
+	if n, err := ix.IndexFor(from, to).DocCount(); n != 2 || err != nil {
+		t.Errorf("october's partitions hold %d articles, want 2 (%v)", n, err)
+	}
+	rs.asked = nil
+	if _, err := svc.Search(ctx, Query{Text: "ceasefire"}); err != nil || len(rs.asked) != 0 {
+		t.Errorf("an undated query asked for partitions %v (%v)", rs.asked, err)
 	}
 }

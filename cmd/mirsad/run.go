@@ -57,6 +57,7 @@ func commands() []command {
 		{"search", "[-config FILE] [-lang ar|en] [-source S] [-from D] [-to D] [-sort S] [-json] QUERY", "search from the shell", cmdSearch},
 		{"check", "[-config FILE]", "validate the config and print what it will do", cmdCheck},
 		{"reindex", "[-config FILE]", "rebuild the index from the stored articles", cmdReindex},
+		{"verify", "[-config FILE] [-strict]", "check that the stored articles and the indexes agree", cmdVerify},
 		{"subscriptions", "[-config FILE] list|add|remove|test ...", "manage alert subscriptions (webhook and Atom delivery)", cmdSubscriptions},
 		{"bench", "TOPIC [flags]", "print a benchmark or evaluation table (see BENCHMARKS.md)", cmdBench},
 		{"worker", "fetch|index -nats URL [-config FILE] [-jobs N] [-state FILE]", "scale-out: a fetch worker or the index worker on NATS JetStream (docs/SCALING.md)", cmdWorker},

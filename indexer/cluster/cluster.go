@@ -34,10 +34,10 @@ const (
 	DefaultThreshold           = 0.10
 	DefaultSameSourceThreshold = 0.80
 	DefaultSameMinuteThreshold = 0.30
-	DefaultLeadThreshold       = 0.05
+	DefaultLeadThreshold       = 0.02
 	DefaultLeadWords           = 50
 	DefaultMaxGap              = 24 * time.Hour
-	DefaultNearGap             = 8 * time.Hour
+	DefaultNearGap             = 6 * time.Hour
 	DefaultFarThreshold        = 0.30
 	DefaultRepublishThreshold  = 0.90
 	DefaultRepublishGap        = 72 * time.Hour

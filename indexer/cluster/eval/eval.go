@@ -29,8 +29,8 @@ type Options struct {
 	// ../shared/corpus relative to the repository root).
 	CorpusDir string
 	// LabelsFiles are the development samples of labelled pairs, on which
-	// the setting is chosen (default: labels.tsv, labels_dev2.tsv and
-	// labels_dev3.tsv in indexer/cluster/testdata, found from the
+	// the setting is chosen (default: labels.tsv and labels_dev2.tsv to
+	// labels_dev4.tsv in indexer/cluster/testdata, found from the
 	// repository root).
 	LabelsFiles []string
 	// TestLabelsFile is the test sample, drawn and labelled after the
@@ -102,7 +102,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 			return err
 		}
 		dir := filepath.Join(root, "indexer", "cluster", "testdata")
-		opts.LabelsFiles = []string{filepath.Join(dir, "labels.tsv"), filepath.Join(dir, "labels_dev2.tsv"), filepath.Join(dir, "labels_dev3.tsv")}
+		opts.LabelsFiles = []string{filepath.Join(dir, "labels.tsv"), filepath.Join(dir, "labels_dev2.tsv"), filepath.Join(dir, "labels_dev3.tsv"), filepath.Join(dir, "labels_dev4.tsv")}
 	}
 	if opts.TestLabelsFile == "" {
 		opts.TestLabelsFile = filepath.Join(filepath.Dir(opts.LabelsFiles[0]), "labels_test.tsv")

@@ -68,7 +68,7 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_dev3.tsv", "labels_test.tsv"} {
+	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_dev3.tsv", "labels_dev4.tsv", "labels_test.tsv"} {
 		path := filepath.Join("..", "testdata", file)
 		if _, err := os.Stat(path); err != nil {
 			continue

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,8 +18,9 @@ import (
 // earlier samples were drawn: at random within bands of exact 3-word-
 // shingle Jaccard, about half cross-outlet where a band allows, excluding
 // every pair already labelled. It writes an unlabelled TSV to
-// $MIRSAD_SAMPLE_OUT and runs only when that is set. Round 3 (the test
-// sample labels_test.tsv) used seed 20261129.
+// $MIRSAD_SAMPLE_OUT and runs only when that is set. The seed is
+// $MIRSAD_SAMPLE_SEED: round 3 (labels_dev4.tsv) used 20261129, round 4
+// (labels_test.tsv) 20261130; each excluded every pair labelled before it.
 func TestDrawSample(t *testing.T) {
 	out := os.Getenv("MIRSAD_SAMPLE_OUT")
 	if out == "" {
@@ -98,7 +100,11 @@ func TestDrawSample(t *testing.T) {
 			}
 		}
 	}
-	rng := rand.New(rand.NewPCG(20261129, 3))
+	seed, err := strconv.ParseUint(os.Getenv("MIRSAD_SAMPLE_SEED"), 10, 64)
+	if err != nil {
+		t.Fatalf("MIRSAD_SAMPLE_SEED: %v", err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 3))
 	f, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
