@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -88,79 +90,160 @@ func (s sink) Put(ctx context.Context, a document.Article) (crawler.Outcome, err
 
 func (s sink) Flush(ctx context.Context) error { return s.ix.Flush(ctx) }
 
-// IngestNATS is scale-out mode inside one process: a JetStream server,
-// one index worker into dir and the given number of fetch workers (each
-// its own connection and crawler, one job at a time). It queues one job
-// per source and returns once want articles are stored.
+// IngestNATS is scale-out mode inside one process on the JetStream
+// server at natsURL: the given number of fetch workers (each its own
+// connection and crawler, one job at a time) and, when dir is not empty,
+// one index worker into dir. It queues one job per source and returns
+// once want articles are stored in dir, or, without an index worker, once
+// the articles stream has received want articles.
 func IngestNATS(ctx context.Context, natsURL, dir string, sources []crawler.Source, workers, want int, en indexer.Enricher, logger *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cfg := scale.Config{JobAckWait: 10 * time.Second, LeaseTTL: 10 * time.Second}
-	ix, err := indexer.Open(indexer.Options{Dir: dir, Enricher: en}, logger)
-	if err != nil {
-		return err
-	}
-	var wg sync.WaitGroup
-	var conns []*scale.Conn
-	// Workers stop first, then their connections, then the index.
-	defer func() {
-		cancel()
-		wg.Wait()
-		for _, c := range conns {
-			c.Close()
+	g := &group{cancel: cancel}
+	defer g.stop()
+	done := make(chan struct{})
+	var once sync.Once
+	finish := func() { once.Do(func() { close(done) }) }
+	if dir != "" {
+		if err := g.indexWorker(ctx, natsURL, dir, want, en, logger, finish); err != nil {
+			return err
 		}
-		ix.Close(context.WithoutCancel(ctx))
-	}()
-	stored := make(chan struct{})
-	ic, err := scale.Connect(ctx, natsURL, cfg, logger)
-	if err != nil {
-		return err
 	}
-	conns = append(conns, ic)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var once sync.Once
-		scale.RunIndexer(ctx, ic, ix, scale.IndexOptions{Batch: 200, MaxWait: 200 * time.Millisecond, OnBatch: func(int) {
-			if n, err := ix.Count(); err == nil && n >= want {
-				once.Do(func() { close(stored) })
-			}
-		}})
-	}()
 	for i := range workers {
-		c, err := scale.Connect(ctx, natsURL, cfg, logger)
+		c, err := g.connect(ctx, natsURL, logger)
 		if err != nil {
 			return err
 		}
-		conns = append(conns, c)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.goRun(func() {
 			scale.RunFetcher(ctx, c, scale.FetchOptions{Crawler: Crawl(), Jobs: 1, BusyDelay: 100 * time.Millisecond, ID: fmt.Sprintf("bench-%d", i)})
-		}()
+		})
 	}
-	if _, err := scale.NewDispatcher(ic).Publish(ctx, "bench", sources); err != nil {
+	c, err := g.connect(ctx, natsURL, logger)
+	if err != nil {
 		return err
 	}
+	if _, err := scale.NewDispatcher(c).Publish(ctx, "bench", sources); err != nil {
+		return err
+	}
+	if dir == "" {
+		g.goRun(func() {
+			for ctx.Err() == nil {
+				if info, err := c.JS.Stream(ctx, scale.StreamArticles); err == nil && info.CachedInfo().State.LastSeq >= uint64(want) {
+					finish()
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+	return wait(ctx, done)
+}
+
+// DrainIndex runs the index worker alone on a stream already holding
+// want articles and returns once they are stored in dir.
+func DrainIndex(ctx context.Context, natsURL, dir string, want int, en indexer.Enricher, logger *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	g := &group{cancel: cancel}
+	defer g.stop()
+	done := make(chan struct{})
+	var once sync.Once
+	if err := g.indexWorker(ctx, natsURL, dir, want, en, logger, func() { once.Do(func() { close(done) }) }); err != nil {
+		return err
+	}
+	return wait(ctx, done)
+}
+
+func wait(ctx context.Context, done chan struct{}) error {
 	select {
-	case <-stored:
+	case <-done:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-time.After(10 * time.Minute):
-		return errors.New("bench: articles not all stored after 10 minutes")
+		return errors.New("bench: articles not all in after 10 minutes")
 	}
+}
+
+// group owns a mode's goroutines, connections and index: workers stop
+// first, then their connections close, then the index.
+type group struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	conns  []*scale.Conn
+	ix     *indexer.Indexer
+}
+
+var benchCfg = scale.Config{JobAckWait: 10 * time.Second, LeaseTTL: 10 * time.Second}
+
+func (g *group) connect(ctx context.Context, url string, logger *slog.Logger) (*scale.Conn, error) {
+	c, err := scale.Connect(ctx, url, benchCfg, logger)
+	if err == nil {
+		g.conns = append(g.conns, c)
+	}
+	return c, err
+}
+
+func (g *group) goRun(f func()) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		f()
+	}()
+}
+
+func (g *group) indexWorker(ctx context.Context, url, dir string, want int, en indexer.Enricher, logger *slog.Logger, finish func()) error {
+	ix, err := indexer.Open(indexer.Options{Dir: dir, Enricher: en}, logger)
+	if err != nil {
+		return err
+	}
+	g.ix = ix
+	c, err := g.connect(ctx, url, logger)
+	if err != nil {
+		return err
+	}
+	g.goRun(func() {
+		scale.RunIndexer(ctx, c, ix, scale.IndexOptions{Batch: 200, MaxWait: 200 * time.Millisecond, OnBatch: func(int) {
+			if n, err := ix.Count(); err == nil && n >= want {
+				finish()
+			}
+		}})
+	})
+	return nil
+}
+
+func (g *group) stop() {
+	g.cancel()
+	g.wg.Wait()
+	for _, c := range g.conns {
+		c.Close()
+	}
+	if g.ix != nil {
+		g.ix.Close(context.Background())
+	}
+}
+
+func (o Options) withDefaults() Options {
+	if o.Latency <= 0 {
+		o.Latency = 50 * time.Millisecond
+	}
+	if len(o.Workers) == 0 {
+		o.Workers = []int{1, 2, 4}
+	}
+	if o.Site.Articles <= 0 {
+		o.Site.Articles = 1000
+	}
+	if o.Site.Sections <= 0 {
+		o.Site.Sections = 16
+	}
+	if o.Site.Hosts <= 0 {
+		o.Site.Hosts = 8
+	}
+	o.Site.Latency = o.Latency
+	return o
 }
 
 // Measure runs every mode once on one site and returns the rows.
 func Measure(ctx context.Context, opts Options) ([]Row, error) {
-	if opts.Latency <= 0 {
-		opts.Latency = 50 * time.Millisecond
-	}
-	if len(opts.Workers) == 0 {
-		opts.Workers = []int{1, 2, 4}
-	}
-	opts.Site.Latency = opts.Latency
+	opts = opts.withDefaults()
 	site, err := NewSite(opts.Site)
 	if err != nil {
 		return nil, err
@@ -206,48 +289,68 @@ func Measure(ctx context.Context, opts Options) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, Row{Mode: fmt.Sprintf("NATS, %d fetch worker(s) + 1 index worker", k), Articles: want, Seconds: secs})
+		rows = append(rows, Row{Mode: fmt.Sprintf("NATS: %d fetch worker(s) + index worker", k), Articles: want, Seconds: secs})
 	}
+	// The two halves alone: fetch workers filling the stream with no
+	// index worker, then the index worker draining what the widest run
+	// left, to show which half limits the whole.
+	var last string
+	for _, k := range opts.Workers {
+		last = filepath.Join(tmp, fmt.Sprintf("nats-fetch-%d", k))
+		srv, err := natstest.Start(last)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		err = IngestNATS(ctx, srv.ClientURL(), "", sources, k, want, en, opts.Logger)
+		secs := time.Since(start).Seconds()
+		srv.Shutdown()
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, Row{Mode: fmt.Sprintf("NATS: %d fetch worker(s), fetch only", k), Articles: want, Seconds: secs})
+	}
+	srv, err := natstest.Start(last)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Shutdown()
+	start := time.Now()
+	if err := DrainIndex(ctx, srv.ClientURL(), filepath.Join(tmp, "drain"), want, en, opts.Logger); err != nil {
+		return nil, err
+	}
+	rows = append(rows, Row{Mode: "NATS: index worker alone, stream full", Articles: want, Seconds: time.Since(start).Seconds()})
 	return rows, nil
 }
 
 // Run measures and prints one table: articles per second of each mode,
 // relative to one fetch worker and to the default single process.
 func Run(ctx context.Context, opts Options, w io.Writer) error {
+	opts = opts.withDefaults()
 	rows, err := Measure(ctx, opts)
 	if err != nil {
 		return err
 	}
-	lat := opts.Latency
-	if lat <= 0 {
-		lat = 50 * time.Millisecond
-	}
-	var one, local float64
+	rate := map[string]float64{}
 	for _, r := range rows {
-		switch r.Mode {
-		case "NATS, 1 fetch worker(s) + 1 index worker":
-			one = r.Rate()
-		case "single process, 4 source(s) at once":
-			local = r.Rate()
-		}
+		rate[r.Mode] = r.Rate()
 	}
+	one, oneFetch := rate["NATS: 1 fetch worker(s) + index worker"], rate["NATS: 1 fetch worker(s), fetch only"]
+	local := rate["single process, 4 source(s) at once"]
+	fmt.Fprintf(w, "scale-out ingest: %d articles, %d sources on %d loopback hosts, %s per request, enrichment %v, %d CPUs\n",
+		opts.Site.Articles, opts.Site.Sections, opts.Site.Hosts, opts.Latency, !opts.NoEnrich, runtime.NumCPU())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "scale-out ingest: %d articles, %d sources on %d loopback hosts, %s per request, enrichment %v\n",
-		rows[0].Articles, max(opts.Site.Sections, 16*btoi(opts.Site.Sections == 0)), max(opts.Site.Hosts, 8*btoi(opts.Site.Hosts == 0)), lat, !opts.NoEnrich)
 	fmt.Fprintln(tw, "mode\tarticles\tseconds\tarticles/s\tvs 1 worker\tvs single process\t")
 	for _, r := range rows {
+		base := one
+		if strings.HasSuffix(r.Mode, "fetch only") {
+			base = oneFetch
+		}
 		vsOne := "-"
-		if one > 0 {
-			vsOne = fmt.Sprintf("%.2fx", r.Rate()/one)
+		if base > 0 && !strings.Contains(r.Mode, "alone") {
+			vsOne = fmt.Sprintf("%.2fx", r.Rate()/base)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%s\t%.2fx\t\n", r.Mode, r.Articles, r.Seconds, r.Rate(), vsOne, r.Rate()/local)
 	}
 	return tw.Flush()
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -27,7 +27,7 @@ func TestMeasureSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 {
+	if len(rows) != 5 {
 		t.Fatalf("rows = %v", rows)
 	}
 	for _, r := range rows {
