@@ -65,10 +65,7 @@ type Attempt struct {
 }
 
 func putDelivery(tx *bolt.Tx, d *Delivery) error {
-	data, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
+	data := encodeDelivery(d)
 	key := subKey(d.SubscriptionID, d.ID)
 	if err := tx.Bucket(bucketDeliveries).Put(key, data); err != nil {
 		return err
@@ -131,19 +128,22 @@ func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 				return nil
 			}
 			var d Delivery
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := decodeDelivery(v, &d); err != nil {
 				return err
 			}
 			if !d.NextAttempt.After(now) {
-				var st storedAlert
+				var body []byte
 				raw := tx.Bucket(bucketAlerts).Get([]byte(d.AlertKey))
-				if raw == nil || json.Unmarshal(raw, &st) != nil {
+				if raw != nil {
+					_, body, _ = decodeAlert(raw, true)
+				}
+				if body == nil {
 					// Cannot be sent; one bad record must not stop the outbox.
 					s.logger.Error("delivery without a readable alert; dropped", "delivery", d.ID)
 					orphans = append(orphans, d.ID)
 					return nil
 				}
-				d.Body = st.Body
+				d.Body = body
 				due = append(due, d)
 			} else if next.IsZero() || d.NextAttempt.Before(next) {
 				next = d.NextAttempt
@@ -261,7 +261,7 @@ func (s *Service) disable410(d *Delivery, at Attempt, now time.Time) error {
 		var upd []Delivery
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var o Delivery
-			if err := json.Unmarshal(v, &o); err != nil {
+			if err := decodeDelivery(v, &o); err != nil {
 				return err
 			}
 			if o.URL == d.URL && o.Status == StatusPending {

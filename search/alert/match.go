@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -755,8 +755,8 @@ func alertID(subID, key string) string {
 	return "msg_" + hex.EncodeToString(sum[:13])
 }
 
-// putAlert stores the alert and one pending delivery per live webhook.
-// The payload is marshalled once: the stored alert holds it as its body.
+// putAlert stores the alert's snapshot and one pending delivery per live
+// webhook; the webhook body is built from the snapshot when it is sent.
 func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, al *Alert, now time.Time) error {
 	seq, err := tx.Bucket(bucketAlerts).NextSequence()
 	if err != nil {
@@ -764,16 +764,8 @@ func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, al *Alert
 	}
 	var k [8]byte
 	binary.BigEndian.PutUint64(k[:], seq)
-	body, err := json.Marshal(payloadOf(sub, al))
-	if err != nil {
-		return err
-	}
-	data, err := json.Marshal(storedAlert{ID: al.ID, Created: al.Created, Body: body})
-	if err != nil {
-		return err
-	}
 	alertKey := subKey(sub.ID, hex.EncodeToString(k[:]))
-	ws.put(bucketAlerts, alertKey, data)
+	ws.put(bucketAlerts, alertKey, encodeAlert(al))
 	for i, w := range sub.Webhooks {
 		if w.Disabled {
 			continue
@@ -786,19 +778,15 @@ func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, al *Alert
 			ID: id, SubscriptionID: sub.ID, AlertID: al.ID, URL: w.URL, SecretEnv: w.SecretEnv,
 			Status: StatusPending, Created: now, NextAttempt: now, AlertKey: string(alertKey),
 		}
-		data, err := json.Marshal(&d)
-		if err != nil {
-			return err
-		}
 		key := subKey(d.SubscriptionID, d.ID)
-		ws.put(bucketDeliveries, key, data)
+		ws.put(bucketDeliveries, key, encodeDelivery(&d))
 		ws.put(bucketOutbox, []byte(d.ID), key)
 	}
 	return nil
 }
 
-// storedAlert is an Alert as kept in bbolt: its webhook payload and the
-// fields the payload lacks.
+// storedAlert is an Alert as earlier versions kept it in bbolt (JSON):
+// its webhook payload and the fields the payload lacks.
 type storedAlert struct {
 	ID      string          `json:"id"`
 	Created time.Time       `json:"created"`
@@ -827,7 +815,8 @@ func (w writeSet) put(bucket, k, v []byte) {
 
 func (w writeSet) apply(tx *bolt.Tx) error {
 	for name, kvs := range w {
-		sort.SliceStable(kvs, func(i, j int) bool { return bytes.Compare(kvs[i].k, kvs[j].k) < 0 })
+		// Stable: of two puts of one key, the later wins.
+		slices.SortStableFunc(kvs, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
 		b := tx.Bucket([]byte(name))
 		for _, e := range kvs {
 			if err := b.Put(e.k, e.v); err != nil {
@@ -854,7 +843,3 @@ type PayloadSub struct {
 
 // PayloadType is the type of every alert body.
 const PayloadType = "mirsad.alert"
-
-func payloadOf(sub Subscription, al *Alert) Payload {
-	return Payload{Type: PayloadType, Subscription: PayloadSub{ID: sub.ID, Name: sub.Name}, Story: al.Story, Claims: al.Claims}
-}

@@ -184,7 +184,7 @@ func deleteSub(tx *bolt.Tx, id string) error {
 			keys = append(keys, bytes.Clone(k))
 			if bytes.Equal(name, bucketDeliveries) {
 				var d Delivery
-				if json.Unmarshal(v, &d) == nil {
+				if decodeDelivery(v, &d) == nil {
 					if err := out.Delete([]byte(d.ID)); err != nil {
 						return err
 					}
@@ -301,11 +301,7 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Alert,
 			k, v = c.Prev()
 		}
 		for ; k != nil && bytes.HasPrefix(k, p) && len(out) < limit; k, v = c.Prev() {
-			var st storedAlert
-			if err := json.Unmarshal(v, &st); err != nil {
-				return err
-			}
-			a, err := st.alert()
+			a, _, err := decodeAlert(v, false)
 			if err != nil {
 				return err
 			}
@@ -331,7 +327,7 @@ func (s *Service) Deliveries(ctx context.Context, subID string, limit int) ([]De
 		p := subPrefix(subID)
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var d Delivery
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := decodeDelivery(v, &d); err != nil {
 				return err
 			}
 			out = append(out, d)

@@ -1,0 +1,270 @@
+package alert
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/mirsad-observatory/mirsad/indexer/document"
+)
+
+// Stored alerts and deliveries are written in a compact binary form: a
+// batch can make 15,000 alerts, and marshalling each one's webhook body
+// as JSON at match time was a third of the matching cost. The body is
+// built at send time from the snapshot (deterministically, so every
+// retry sends the same bytes). Records written as JSON by earlier
+// versions start with '{' and are still read.
+
+const recordV1 = 0x01
+
+var errRecord = errors.New("alert: malformed record")
+
+type enc struct{ b []byte }
+
+func (e *enc) uint(n uint64) { e.b = binary.AppendUvarint(e.b, n) }
+func (e *enc) int(n int64)   { e.b = binary.AppendVarint(e.b, n) }
+
+func (e *enc) str(s string) {
+	e.uint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *enc) bool(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+	} else {
+		e.b = append(e.b, 0)
+	}
+}
+
+// time keeps the instant and the zone offset, as JSON would.
+func (e *enc) time(t time.Time) {
+	n := len(e.b)
+	e.b = append(e.b, 0)
+	var err error
+	if e.b, err = t.AppendBinary(e.b); err != nil {
+		e.b = append(e.b[:n], 0) // a year out of range: stored as zero
+		return
+	}
+	e.b[n] = byte(len(e.b) - n - 1)
+}
+
+type dec struct {
+	b   []byte
+	err error
+}
+
+func (d *dec) fail() {
+	if d.err == nil {
+		d.err = errRecord
+	}
+	d.b = nil
+}
+
+func (d *dec) uint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) int() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) str() string {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *dec) bool() bool {
+	if len(d.b) < 1 {
+		d.fail()
+		return false
+	}
+	v := d.b[0] != 0
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *dec) time() time.Time {
+	if len(d.b) < 1 || int(d.b[0]) > len(d.b)-1 {
+		d.fail()
+		return time.Time{}
+	}
+	n := int(d.b[0])
+	var t time.Time
+	if n > 0 {
+		if err := t.UnmarshalBinary(d.b[1 : 1+n]); err != nil {
+			d.fail()
+			return time.Time{}
+		}
+	}
+	d.b = d.b[1+n:]
+	return t
+}
+
+// count reads a length that must fit in the rest of the record.
+func (d *dec) count() int {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+// encodeAlert is the stored snapshot of an alert.
+func encodeAlert(al *Alert) []byte {
+	e := enc{b: make([]byte, 0, 256)}
+	e.b = append(e.b, recordV1)
+	e.str(al.ID)
+	e.time(al.Created)
+	e.str(al.SubscriptionID)
+	e.str(al.SubscriptionName)
+	e.str(al.Story.ClusterID)
+	e.uint(uint64(len(al.Story.Documents)))
+	for _, d := range al.Story.Documents {
+		e.str(d.ID)
+		e.str(d.URL)
+		e.str(d.Title)
+		e.str(d.Source)
+		e.str(d.Lang)
+		e.time(d.Published)
+	}
+	e.uint(uint64(len(al.Claims)))
+	for _, c := range al.Claims {
+		encodeClaim(&e, c)
+	}
+	return e.b
+}
+
+func encodeClaim(e *enc, c document.Claim) {
+	e.str(c.ID)
+	e.str(c.DocID)
+	e.str(c.SpeakerID)
+	e.str(c.Speaker)
+	e.bool(c.Anonymous)
+	e.str(c.Cue)
+	e.str(c.Text)
+	e.int(int64(c.Start))
+	e.int(int64(c.End))
+	e.str(c.Kind)
+	e.str(c.Lang)
+	e.time(c.Date)
+	e.str(c.Polarity)
+	e.str(c.GroupID)
+	e.uint(uint64(len(c.Entities)))
+	for _, id := range c.Entities {
+		e.str(id)
+	}
+}
+
+func decodeClaim(d *dec) document.Claim {
+	c := document.Claim{
+		ID: d.str(), DocID: d.str(), SpeakerID: d.str(), Speaker: d.str(), Anonymous: d.bool(),
+		Cue: d.str(), Text: d.str(), Start: int(d.int()), End: int(d.int()), Kind: d.str(),
+		Lang: d.str(), Date: d.time(), Polarity: d.str(), GroupID: d.str(),
+	}
+	if n := d.count(); n > 0 {
+		c.Entities = make([]string, n)
+		for i := range c.Entities {
+			c.Entities[i] = d.str()
+		}
+	}
+	return c
+}
+
+// decodeAlert reads a stored alert, binary or (older) JSON, and with
+// body the webhook body it is sent with.
+func decodeAlert(v []byte, body bool) (Alert, []byte, error) {
+	if len(v) > 0 && v[0] == '{' {
+		var st storedAlert
+		if err := json.Unmarshal(v, &st); err != nil {
+			return Alert{}, nil, err
+		}
+		a, err := st.alert()
+		return a, st.Body, err
+	}
+	if len(v) == 0 || v[0] != recordV1 {
+		return Alert{}, nil, errRecord
+	}
+	d := dec{b: v[1:]}
+	a := Alert{ID: d.str(), Created: d.time(), SubscriptionID: d.str(), SubscriptionName: d.str()}
+	a.Story.ClusterID = d.str()
+	a.Story.Documents = make([]StoryDoc, d.count())
+	for i := range a.Story.Documents {
+		a.Story.Documents[i] = StoryDoc{ID: d.str(), URL: d.str(), Title: d.str(), Source: d.str(), Lang: d.str(), Published: d.time()}
+	}
+	a.Claims = make([]document.Claim, d.count())
+	for i := range a.Claims {
+		a.Claims[i] = decodeClaim(&d)
+	}
+	if d.err != nil {
+		return Alert{}, nil, d.err
+	}
+	if !body {
+		return a, nil, nil
+	}
+	b, err := json.Marshal(Payload{Type: PayloadType, Subscription: PayloadSub{ID: a.SubscriptionID, Name: a.SubscriptionName},
+		Story: a.Story, Claims: a.Claims})
+	return a, b, err
+}
+
+func encodeDelivery(dl *Delivery) []byte {
+	e := enc{b: make([]byte, 0, 160)}
+	e.b = append(e.b, recordV1)
+	e.str(dl.ID)
+	e.str(dl.SubscriptionID)
+	e.str(dl.AlertID)
+	e.str(dl.URL)
+	e.str(dl.SecretEnv)
+	e.str(dl.Status)
+	e.time(dl.Created)
+	e.time(dl.NextAttempt)
+	e.str(dl.AlertKey)
+	e.uint(uint64(len(dl.Attempts)))
+	for _, a := range dl.Attempts {
+		e.time(a.At)
+		e.int(int64(a.StatusCode))
+		e.str(a.Error)
+		e.int(a.DurationMS)
+	}
+	return e.b
+}
+
+// decodeDelivery reads a stored delivery, binary or (older) JSON.
+func decodeDelivery(v []byte, dl *Delivery) error {
+	if len(v) > 0 && v[0] == '{' {
+		return json.Unmarshal(v, dl)
+	}
+	if len(v) == 0 || v[0] != recordV1 {
+		return errRecord
+	}
+	d := dec{b: v[1:]}
+	*dl = Delivery{ID: d.str(), SubscriptionID: d.str(), AlertID: d.str(), URL: d.str(), SecretEnv: d.str(),
+		Status: d.str(), Created: d.time(), NextAttempt: d.time(), AlertKey: d.str()}
+	if n := d.count(); n > 0 {
+		dl.Attempts = make([]Attempt, n)
+		for i := range dl.Attempts {
+			dl.Attempts[i] = Attempt{At: d.time(), StatusCode: int(d.int()), Error: d.str(), DurationMS: d.int()}
+		}
+	}
+	return d.err
+}
