@@ -212,8 +212,9 @@ func isHeading(tag string) bool {
 
 var (
 	// bylineRe matches folded byline lines: "by NAME", "بقلم: NAME", "كتب: NAME".
+	// isByline is the same test without the regexp engine (it runs on most
+	// short blocks of every page); the test suite checks they agree.
 	bylineRe   = regexp.MustCompile(`^(by|بقلم|كتب|كتبت|اعداد|تحرير)\s*:?\s+\S`)
-	adblockRe  = regexp.MustCompile(`ad[- ]?block|مانع الاعلانات`)
 	urlLineRe  = regexp.MustCompile(`^(https?://|www\.)\S+$`)
 	yearRe     = regexp.MustCompile(`(^|\D)(19|20)\d\d(\D|$)|\d{1,2}:\d\d`)
 	datewordRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|updated|published|منذ|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|تشرين|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|السبت|الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة`)
@@ -321,6 +322,38 @@ func sameHeadline(block, title string) bool {
 	return len(title) >= 12 && strings.HasPrefix(block, title) && len(block) <= len(title)+len(title)/5
 }
 
+var bylinePrefixes = []string{"by", "بقلم", "كتب", "كتبت", "اعداد", "تحرير"}
+
+// isByline reports what bylineRe matches: a byline word, optional spaces,
+// an optional colon, then at least one space and a non-space.
+func isByline(key string) bool {
+	const ws = " \t\n\f\r" // RE2's \s
+	spaceThenText := func(s string) bool {
+		t := strings.TrimLeft(s, ws)
+		return len(t) < len(s) && t != ""
+	}
+	for _, p := range bylinePrefixes {
+		rest, ok := strings.CutPrefix(key, p)
+		if !ok {
+			continue
+		}
+		if spaceThenText(rest) {
+			return true
+		}
+		if after, ok := strings.CutPrefix(strings.TrimLeft(rest, ws), ":"); ok && spaceThenText(after) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdblockNotice matches "ad block", "ad-block", "adblock" and the Arabic
+// "ad blocker" anywhere in a folded line.
+func isAdblockNotice(key string) bool {
+	return strings.Contains(key, "adblock") || strings.Contains(key, "ad-block") ||
+		strings.Contains(key, "ad block") || strings.Contains(key, "مانع الاعلانات")
+}
+
 // boilerplatePrefixes open lines that point elsewhere rather than tell the
 // story; they are compared after foldText.
 var boilerplatePrefixes = []string{
@@ -352,10 +385,10 @@ func isBoilerplateLine(key string, b block) bool {
 	if boilerplateExact[key] {
 		return true
 	}
-	if b.runes <= 60 && bylineRe.MatchString(key) {
+	if b.runes <= 60 && isByline(key) {
 		return true
 	}
-	if b.runes < 300 && adblockRe.MatchString(key) {
+	if b.runes < 300 && isAdblockNotice(key) {
 		return true
 	}
 	for _, p := range boilerplatePrefixes {

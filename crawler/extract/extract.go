@@ -101,6 +101,7 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 
 	res := &Result{Methods: map[string]string{}}
 	ld := readJSONLD(doc)
+	metas := indexMeta(doc)
 	set := func(field, value, method string, dst *string) bool {
 		value = cleanInline(value)
 		if value == "" {
@@ -114,29 +115,29 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 	// Title.
 	_ = set("title", selectText(doc, sel.Title), MethodSelector, &res.Title) ||
 		set("title", ld.headline, MethodJSONLD, &res.Title) ||
-		set("title", metaContent(doc, "og:title"), MethodOGTitle, &res.Title) ||
+		set("title", metas.content("og:title"), MethodOGTitle, &res.Title) ||
 		set("title", firstText(doc, "h1"), MethodH1, &res.Title) ||
 		set("title", firstText(doc, "title"), MethodTitleTag, &res.Title)
 
 	// Author.
 	_ = set("author", selectText(doc, sel.Author), MethodSelector, &res.Author) ||
 		set("author", ld.author, MethodJSONLD, &res.Author) ||
-		set("author", metaAuthor(doc), MethodMeta, &res.Author) ||
+		set("author", metaAuthor(metas), MethodMeta, &res.Author) ||
 		set("author", itempropValue(doc, "author"), MethodItemprop, &res.Author) ||
 		set("author", bylineText(doc), MethodByline, &res.Author)
 
 	// Dates.
 	_ = set("published", selectText(doc, sel.Published), MethodSelector, &res.Published) ||
-		set("published", metaContent(doc, publishedMeta...), MethodMeta, &res.Published) ||
+		set("published", metas.content(publishedMeta...), MethodMeta, &res.Published) ||
 		set("published", ld.published, MethodJSONLD, &res.Published) ||
 		set("published", itempropValue(doc, "datePublished"), MethodItemprop, &res.Published) ||
 		set("published", firstAttr(doc, "time[datetime]", "datetime"), MethodTime, &res.Published)
-	_ = set("updated", metaContent(doc, updatedMeta...), MethodMeta, &res.Updated) ||
+	_ = set("updated", metas.content(updatedMeta...), MethodMeta, &res.Updated) ||
 		set("updated", ld.modified, MethodJSONLD, &res.Updated) ||
 		set("updated", itempropValue(doc, "dateModified"), MethodItemprop, &res.Updated)
 
 	// Canonical URL.
-	canon, method := canonicalURL(doc, pageURL)
+	canon, method := canonicalURL(doc, metas, pageURL)
 	if canon != "" {
 		res.CanonicalURL = canon
 		res.Methods["canonical_url"] = method
@@ -176,7 +177,7 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 	}
 
 	// Language: the page's declaration first, the body's script otherwise.
-	if lang, method := declaredLang(doc, ld.lang); lang != "" {
+	if lang, method := declaredLang(doc, metas, ld.lang); lang != "" {
 		res.Lang = lang
 		res.Methods["lang"] = method
 	} else if lang := scriptLang(res.Body); lang != "" {

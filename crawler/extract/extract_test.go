@@ -306,3 +306,28 @@ func TestPruneKeepsArticleWrapper(t *testing.T) {
 		})
 	}
 }
+
+func TestIsBylineMatchesRegexp(t *testing.T) {
+	for _, s := range []string{
+		"by jane example", "by: jane", "by :x", "by:jane", "byron said", "by", "by ", "by  ", "by : ",
+		"بقلم: سارة", "بقلم:سارة", "كتبت هدى", "كتب", "كتبتمحمد", "اعداد : فريق", "تحرير  عمر",
+		"the story by x", "by\tx", "by :", "by: :",
+	} {
+		t.Run(s, func(t *testing.T) {
+			if got, want := isByline(s), bylineRe.MatchString(s); got != want {
+				t.Errorf("isByline(%q) = %v, bylineRe says %v", s, got, want)
+			}
+		})
+	}
+}
+
+func FuzzIsByline(f *testing.F) {
+	for _, s := range []string{"by jane", "بقلم: سارة", "by :x", "byx", "كتب"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isByline(s), bylineRe.MatchString(s); got != want {
+			t.Errorf("isByline(%q) = %v, bylineRe says %v", s, got, want)
+		}
+	})
+}

@@ -91,33 +91,45 @@ func firstAttr(doc *goquery.Document, css, attr string) string {
 	return out
 }
 
-// metaContent returns the content of the first <meta> whose property, name
-// or itemprop equals one of keys (case-insensitively), trying keys in order.
-func metaContent(doc *goquery.Document, keys ...string) string {
-	metas := doc.Find("meta")
-	for _, k := range keys {
-		var out string
-		metas.EachWithBreak(func(_ int, s *goquery.Selection) bool {
-			for _, a := range [...]string{"property", "name", "itemprop", "http-equiv"} {
-				if v, ok := s.Attr(a); ok && strings.EqualFold(strings.TrimSpace(v), k) {
-					out = strings.TrimSpace(s.AttrOr("content", ""))
-					if out != "" {
-						return false
-					}
+// metaIndex maps the lowercased property, name, itemprop or http-equiv of
+// the page's <meta> elements to the first non-empty content given for it:
+// one pass over the page instead of one per looked-up key.
+type metaIndex map[string]string
+
+func indexMeta(doc *goquery.Document) metaIndex {
+	m := metaIndex{}
+	doc.Find("meta").Each(func(_ int, s *goquery.Selection) {
+		content := strings.TrimSpace(s.AttrOr("content", ""))
+		if content == "" {
+			return
+		}
+		for _, a := range [...]string{"property", "name", "itemprop", "http-equiv"} {
+			if v, ok := s.Attr(a); ok {
+				k := strings.ToLower(strings.TrimSpace(v))
+				if _, seen := m[k]; !seen {
+					m[k] = content
 				}
 			}
-			return true
-		})
-		if out != "" {
-			return out
+		}
+	})
+	return m
+}
+
+// content returns the content of the first <meta> whose property, name,
+// itemprop or http-equiv equals one of keys (case-insensitively), trying
+// keys in order.
+func (m metaIndex) content(keys ...string) string {
+	for _, k := range keys {
+		if v := m[strings.ToLower(k)]; v != "" {
+			return v
 		}
 	}
 	return ""
 }
 
-func metaAuthor(doc *goquery.Document) string {
+func metaAuthor(metas metaIndex) string {
 	for _, k := range authorMeta {
-		v := metaContent(doc, k)
+		v := metas.content(k)
 		// article:author is often a profile URL, which is not a name.
 		if v != "" && !strings.Contains(v, "://") {
 			return strings.TrimPrefix(strings.TrimPrefix(v, "By "), "by ")
@@ -259,7 +271,7 @@ func ldName(v any) string {
 
 // canonicalURL resolves rel=canonical (or og:url) against the page URL and
 // removes tracking parameters, so syndicated links to one article agree.
-func canonicalURL(doc *goquery.Document, pageURL string) (string, string) {
+func canonicalURL(doc *goquery.Document, metas metaIndex, pageURL string) (string, string) {
 	base, _ := url.Parse(pageURL)
 	try := func(raw, method string) (string, string) {
 		raw = strings.TrimSpace(raw)
@@ -281,7 +293,7 @@ func canonicalURL(doc *goquery.Document, pageURL string) (string, string) {
 	if c, m := try(firstAttr(doc, `link[rel~="canonical"]`, "href"), MethodCanonical); c != "" {
 		return c, m
 	}
-	if c, m := try(metaContent(doc, "og:url"), MethodOGURL); c != "" {
+	if c, m := try(metas.content("og:url"), MethodOGURL); c != "" {
 		return c, m
 	}
 	return try(pageURL, MethodPageURL)
@@ -319,11 +331,11 @@ var trackingParams = map[string]bool{
 
 // declaredLang returns the primary subtag the page declares for itself and
 // where it was declared.
-func declaredLang(doc *goquery.Document, ldLang string) (string, string) {
+func declaredLang(doc *goquery.Document, metas metaIndex, ldLang string) (string, string) {
 	for _, c := range []struct{ v, method string }{
 		{doc.Find("html").AttrOr("lang", ""), MethodHTMLLang},
 		{doc.Find("html").AttrOr("xml:lang", ""), MethodHTMLLang},
-		{metaContent(doc, "content-language", "og:locale", "language", "dc.language"), MethodMeta},
+		{metas.content("content-language", "og:locale", "language", "dc.language"), MethodMeta},
 		{ldLang, MethodJSONLD},
 	} {
 		v := strings.ToLower(strings.TrimSpace(c.v))
