@@ -37,6 +37,9 @@ type Options struct {
 	Workers   int // article pages fetched at once per source: 4
 	// NoSelectors skips the phase that ingests with site selectors.
 	NoSelectors bool
+	// NoFileOrder skips the phase whose feeds list articles in the corpus's
+	// file order instead of newest first.
+	NoFileOrder bool
 	Sources     int // sources crawled at once: 4
 	BatchSize   int // index batch size, both sides: 200
 }
@@ -145,7 +148,7 @@ func child(phase string) (Result, error) {
 	switch phase {
 	case "raw":
 		res, err = rawIndex(ctx, o, dir)
-	case "ingest", "ingest-selectors":
+	case "ingest", "ingest-selectors", "ingest-files":
 		var feeds []Feed
 		if err := json.Unmarshal([]byte(os.Getenv(envFeeds)), &feeds); err != nil {
 			return Result{}, fmt.Errorf("feeds: %w", err)
@@ -231,7 +234,7 @@ type Report struct {
 	Articles int
 	Feeds    int
 	Hosts    int
-	Rows     []Row // raw, ingest, ingest-selectors
+	Rows     []Row // raw, ingest, then ingest-selectors and ingest-files unless left out
 }
 
 // Measure loads the corpus, serves it and measures both phases.
@@ -252,13 +255,20 @@ func Measure(ctx context.Context, opts Options) (*Report, error) {
 	}
 	defer os.RemoveAll(tmp)
 	rep := &Report{Options: o, Articles: len(arts), Feeds: len(outlets.Feeds), Hosts: len(outlets.servers)}
-	phases := []string{"raw", "ingest", "ingest-selectors"}
-	if o.NoSelectors {
-		phases = phases[:2]
+	phases := []string{"raw", "ingest"}
+	if !o.NoSelectors {
+		phases = append(phases, "ingest-selectors")
+	}
+	if !o.NoFileOrder {
+		phases = append(phases, "ingest-files")
 	}
 	for _, p := range phases {
 		dir := filepath.Join(tmp, p)
-		res, rss, cpu, err := phase(ctx, p, o, outlets.Feeds, dir)
+		feeds := outlets.Feeds
+		if p == "ingest-files" {
+			feeds = outlets.FileOrderFeeds
+		}
+		res, rss, cpu, err := phase(ctx, p, o, feeds, dir)
 		if err != nil {
 			return nil, err
 		}
@@ -287,8 +297,9 @@ func (rep *Report) Print(w io.Writer) error {
 	fmt.Fprintln(tw, "phase\tindexed\tfailed\twall s\tarticles/s\tvs raw\tCPU s\tarticles/CPU-s\tvs raw\tpeak RSS MiB\t")
 	labels := map[string]string{
 		"raw":              "raw bleve, same mapping, batches of " + strconv.Itoa(o.BatchSize),
-		"ingest":           fmt.Sprintf("crawl feeds+pages -> indexer (%d sources x %d workers), generic extraction", o.Sources, o.Workers),
+		"ingest":           fmt.Sprintf("crawl newest-first feeds+pages -> indexer (%d sources x %d workers), generic extraction", o.Sources, o.Workers),
 		"ingest-selectors": "the same with site selectors (body: article p)",
+		"ingest-files":     "generic, feeds in corpus file order (months mixed in each batch)",
 	}
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%.2fx\t%.1f\t%.0f\t%.2fx\t%.0f\t\n", labels[r.Phase], r.Result.Articles, r.Result.Failed,

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +16,12 @@ import (
 // paged RSS feeds and one HTML page per article.
 type Outlets struct {
 	servers []*httptest.Server
-	// Feeds are the feed URLs, each a crawler source.
+	// Feeds are the feed URLs, each a crawler source: an outlet's articles
+	// newest first, as news feeds and their archive pages list them.
 	Feeds []Feed
+	// FileOrderFeeds list the same articles in the corpus's file order
+	// (document number), which mixes years and months in every page.
+	FileOrderFeeds []Feed
 }
 
 // Feed is one served feed.
@@ -39,12 +44,19 @@ func Serve(arts []Article, perFeed int) *Outlets {
 	o := &Outlets{}
 	for _, name := range order {
 		list := byOutlet[name]
-		srv := httptest.NewServer(outletHandler(list, perFeed))
+		newest := slices.Clone(list)
+		slices.SortStableFunc(newest, func(a, b Article) int { return b.Published.Compare(a.Published) })
+		srv := httptest.NewServer(outletHandler(newest, list, perFeed))
 		o.servers = append(o.servers, srv)
 		for n := 0; n*perFeed < len(list); n++ {
 			o.Feeds = append(o.Feeds, Feed{
 				Name:  fmt.Sprintf("%s-%d", strings.ToLower(name), n),
 				URL:   fmt.Sprintf("%s/feed/%d.xml", srv.URL, n),
+				Items: min(perFeed, len(list)-n*perFeed),
+			})
+			o.FileOrderFeeds = append(o.FileOrderFeeds, Feed{
+				Name:  fmt.Sprintf("%s-files-%d", strings.ToLower(name), n),
+				URL:   fmt.Sprintf("%s/files/%d.xml", srv.URL, n),
 				Items: min(perFeed, len(list)-n*perFeed),
 			})
 		}
@@ -59,13 +71,30 @@ func (o *Outlets) Close() {
 	}
 }
 
-func outletHandler(list []Article, perFeed int) http.Handler {
-	byDoc := make(map[string]Article, len(list))
-	for _, a := range list {
+// outletHandler serves the feeds of one outlet: /feed/N lists newest,
+// /files/N the same articles in file order; /a/DOC.html is an article page.
+func outletHandler(newest, files []Article, perFeed int) http.Handler {
+	byDoc := make(map[string]Article, len(files))
+	for _, a := range files {
 		byDoc[a.DocNo] = a
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /feed/{n}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /feed/{n}", feedHandler(newest, perFeed))
+	mux.HandleFunc("GET /files/{n}", feedHandler(files, perFeed))
+	mux.HandleFunc("GET /a/{doc}", func(w http.ResponseWriter, r *http.Request) {
+		a, ok := byDoc[strings.TrimSuffix(r.PathValue("doc"), ".html")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(Page(a)))
+	})
+	return mux
+}
+
+func feedHandler(list []Article, perFeed int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(strings.TrimSuffix(r.PathValue("n"), ".xml"))
 		if err != nil || n < 0 || n*perFeed >= len(list) {
 			http.NotFound(w, r)
@@ -83,17 +112,7 @@ func outletHandler(list []Article, perFeed int) http.Handler {
 		b.WriteString("</channel></rss>")
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 		w.Write([]byte(b.String()))
-	})
-	mux.HandleFunc("GET /a/{doc}", func(w http.ResponseWriter, r *http.Request) {
-		a, ok := byDoc[strings.TrimSuffix(r.PathValue("doc"), ".html")]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(Page(a)))
-	})
-	return mux
+	}
 }
 
 // Page renders an article as a plain news page: navigation, headline,
