@@ -131,7 +131,11 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 	db, err := bolt.Open(dbPath, 0o644, &bolt.Options{Timeout: opts.LockTimeout})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("indexer: %s is locked by another mirsad process (waited %s)", dbPath, opts.LockTimeout)
+			holder := LockHolder(opts.Dir)
+			if holder != "" {
+				holder = ", " + holder
+			}
+			return nil, fmt.Errorf("indexer: %s is locked by another mirsad process%s (waited %s)", dbPath, holder, opts.LockTimeout)
 		}
 		return nil, fmt.Errorf("indexer: open %s: %w", dbPath, err)
 	}
@@ -163,15 +167,45 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 	return ix, nil
 }
 
-func openIndex(path string, m mapping.IndexMapping) (bleve.Index, error) {
-	idx, err := bleve.Open(path)
+func openIndex(path string, m mapping.IndexMapping) (idx bleve.Index, err error) {
+	defer func() {
+		// bbolt panics on some damaged pages of bleve's root.bolt instead
+		// of returning an error (the reliability suite corrupts one).
+		if v := recover(); v != nil {
+			idx, err = nil, fmt.Errorf("indexer: open index %s: damaged: %v (run `mirsad reindex` to rebuild it from the stored articles)", path, v)
+		}
+	}()
+	idx, err = bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		idx, err = bleve.New(path, m)
+		idx, err = newIndex(path, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("indexer: open index %s: %w (run `mirsad reindex` to rebuild it from the stored articles)", path, err)
 	}
 	return idx, nil
+}
+
+// newIndex creates a bleve index at path whole or not at all: bleve
+// writes its metadata in several files, and a process killed half-way
+// (the reliability suite does it) left an index that no longer opened.
+// It is built beside path and renamed into place.
+func newIndex(path string, m mapping.IndexMapping) (bleve.Index, error) {
+	tmp := path + ".creating"
+	os.RemoveAll(tmp) // left by a crash
+	idx, err := bleve.New(tmp, m)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := idx.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return bleve.Open(path)
 }
 
 // DB returns the bbolt store so that other packages keep their own buckets

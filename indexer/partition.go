@@ -167,7 +167,7 @@ func (p *partitions) get(name string, create bool) (bleve.Index, error) {
 	if idx := p.parts[name]; idx != nil {
 		return idx, nil
 	}
-	idx, err := bleve.New(filepath.Join(p.dir, name+partSuffix), NewMapping())
+	idx, err := newIndex(filepath.Join(p.dir, name+partSuffix), NewMapping())
 	if err != nil {
 		return nil, fmt.Errorf("indexer: create partition %s: %w", name, err)
 	}
@@ -209,36 +209,36 @@ func (p *partitions) close() error {
 }
 
 // selectFor returns the partitions that may hold an article published in
-// [from, to] (zero: unbounded): the months overlapping the range, the
-// legacy partition (its months are unknown) and, with no lower bound, the
-// undated one.
+// [from, to] (zero: unbounded).
 func (p *partitions) selectFor(from, to time.Time) []bleve.Index {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	var out []bleve.Index
 	for name, idx := range p.parts {
-		switch name {
-		case LegacyPartition:
+		if covers(name, from, to) {
 			out = append(out, idx)
-			continue
-		case UndatedPartition:
-			if from.IsZero() {
-				out = append(out, idx)
-			}
-			continue
 		}
-		start, err := time.Parse(monthLayout, name)
-		if err != nil {
-			out = append(out, idx) // a partition moved in by hand: search it
-			continue
-		}
-		end := start.AddDate(0, 1, 0)
-		if (!from.IsZero() && !end.After(from.UTC())) || (!to.IsZero() && to.UTC().Before(start)) {
-			continue
-		}
-		out = append(out, idx)
 	}
 	return out
+}
+
+// covers reports whether partition name may hold an article published in
+// [from, to]: a month overlapping the range, the legacy partition (its
+// months are unknown), a partition of unknown name (moved in by hand) and,
+// with no lower bound, the undated one.
+func covers(name string, from, to time.Time) bool {
+	switch name {
+	case LegacyPartition:
+		return true
+	case UndatedPartition:
+		return from.IsZero()
+	}
+	start, err := time.Parse(monthLayout, name)
+	if err != nil {
+		return true
+	}
+	end := start.AddDate(0, 1, 0)
+	return (from.IsZero() || end.After(from.UTC())) && (to.IsZero() || !to.UTC().Before(start))
 }
 
 func setMapping(a bleve.IndexAlias) error {
