@@ -241,3 +241,31 @@ func TestUndatedPartition(t *testing.T) {
 		t.Errorf("bounded start holds %v", got)
 	}
 }
+
+// Whatever the bounds and their zones, the partition of a time inside
+// them is searched, and a month wholly outside them is not.
+func FuzzCovers(f *testing.F) {
+	f.Add(int64(1759276800), int64(0), int64(2678400), 3*3600)
+	f.Add(int64(1761955199), int64(1), int64(1), -5*3600)
+	f.Add(int64(0), int64(0), int64(0), 0)
+	f.Fuzz(func(t *testing.T, at, before, after int64, offset int) {
+		const span = 1 << 36 // seconds: about two thousand years either way
+		if at < -span || at > span || before < 0 || after < 0 || before > span || after > span || offset < -18*3600 || offset > 18*3600 {
+			return
+		}
+		zone := time.FixedZone("z", offset)
+		tm := time.Unix(at, 0).In(zone)
+		from, to := tm.Add(-time.Duration(before)*time.Second), tm.Add(time.Duration(after)*time.Second)
+		if !covers(PartitionOf(tm), from, to) {
+			t.Fatalf("%s in [%s, %s] but its partition %s is not searched", tm, from, to, PartitionOf(tm))
+		}
+		if !covers(PartitionOf(tm), time.Time{}, to) || !covers(PartitionOf(tm), from, time.Time{}) {
+			t.Fatalf("%s: an open bound dropped its partition", tm)
+		}
+		// The month after to's month lies wholly outside.
+		next := to.UTC().AddDate(0, 1, 0)
+		if next.Year() < 10000 && covers(PartitionOf(time.Date(next.Year(), next.Month(), 1, 0, 0, 0, 0, time.UTC)), from, to) {
+			t.Fatalf("month after %s searched for [%s, %s]", to, from, to)
+		}
+	})
+}

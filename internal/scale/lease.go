@@ -30,17 +30,22 @@ type lease struct {
 	rev   uint64
 }
 
-// hostKey turns a URL host (with port) into a valid KV key.
+// hostKey turns a URL host (with port) into a valid KV key: dots too
+// become '_', since a key may not end in a dot nor hold two in a row. Two
+// hosts that differ only there share a lease, which errs on the polite side.
 func hostKey(host string) string {
 	var b strings.Builder
 	b.WriteString("host.")
 	for _, r := range strings.ToLower(host) {
 		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-':
 			b.WriteRune(r)
 		default:
 			b.WriteByte('_')
 		}
+	}
+	if host == "" {
+		b.WriteByte('_')
 	}
 	return b.String()
 }
