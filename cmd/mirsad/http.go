@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/mirsad-observatory/mirsad/indexer"
@@ -45,7 +46,11 @@ func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer
 	if metrics == nil {
 		metrics = newMetrics(ix)
 	}
-	srv := api.NewHTTPServer(ln.Addr().String(), api.New(newSearch(ix), api.Options{Logger: e.logger, Metrics: metrics, Mounts: mounts}).Handler())
+	var svc api.Searcher = newSearch(ix)
+	if q := os.Getenv(faultPanicQueryEnv); q != "" {
+		svc = panicOn{svc.(*search.Service), q}
+	}
+	srv := api.NewHTTPServer(ln.Addr().String(), api.New(svc, api.Options{Logger: e.logger, Metrics: metrics, Mounts: mounts}).Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -60,4 +65,22 @@ func serveHTTP(ctx context.Context, e *env, ln net.Listener, ix *indexer.Indexer
 	}
 	fmt.Fprintln(e.stderr, "mirsad: stopped")
 	return nil
+}
+
+// faultPanicQueryEnv names a query text that makes the search panic: the
+// reliability suite injects a panic inside a query into the real binary
+// to prove that it is a 500 and the server lives on.
+const faultPanicQueryEnv = "MIRSAD_FAULT_PANIC_QUERY"
+
+// panicOn panics inside Search when the query text is q.
+type panicOn struct {
+	*search.Service
+	q string
+}
+
+func (p panicOn) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	if q.Text == p.q {
+		panic("injected fault: " + faultPanicQueryEnv)
+	}
+	return p.Service.Search(ctx, q)
 }

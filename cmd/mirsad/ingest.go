@@ -35,7 +35,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	}
 	ix, err := openIndexer(cfg, e, false)
 	if err != nil {
-		return withLockHolder(cfg.DataDir, err)
+		return err
 	}
 	defer ix.Close(context.WithoutCancel(ctx))
 	alerts, err := openAlerts(ctx, cfg, e, ix, "http://"+cfg.Listen)
@@ -115,15 +115,6 @@ type flushSink struct{ sink }
 func (s flushSink) Flush(ctx context.Context) error { return s.ix.Flush(ctx) }
 
 var _ crawler.Flusher = flushSink{}
-
-// withLockHolder names the process in the way when opening the data
-// directory failed because another one holds it.
-func withLockHolder(dir string, err error) error {
-	if holder := indexer.LockHolder(dir); holder != "" && strings.Contains(err.Error(), "locked") {
-		return fmt.Errorf("%w: held by %s", err, holder)
-	}
-	return err
-}
 
 func orDefault(s, def string) string {
 	if s == "" {

@@ -35,7 +35,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer ln.Close()
 	ix, err := openIndexer(cfg, e, false)
 	if err != nil {
-		return withLockHolder(cfg.DataDir, err)
+		return err
 	}
 	defer ix.Close(context.WithoutCancel(ctx))
 	alerts, err := openAlerts(ctx, cfg, e, ix, "http://"+ln.Addr().String())

@@ -23,7 +23,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	}
 	ix, err := openIndexer(cfg, e, false)
 	if err != nil {
-		return withLockHolder(cfg.DataDir, err)
+		return err
 	}
 	defer ix.Close(context.WithoutCancel(ctx))
 	r, err := ix.Verify(ctx)
