@@ -1,10 +1,15 @@
 package alert
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
@@ -12,11 +17,15 @@ import (
 // Stored alerts and deliveries are written in a compact binary form: a
 // batch can make 15,000 alerts, and marshalling each one's webhook body
 // as JSON at match time was a third of the matching cost. The body is
-// built at send time from the snapshot (deterministically, so every
-// retry sends the same bytes). Records written as JSON by earlier
+// built at send time from the stored snapshots (deterministically, so
+// every retry sends the same bytes). Records written as JSON by earlier
 // versions start with '{' and are still read.
 
-const recordV1 = 0x01
+// Record formats: 1 for snapshots and deliveries, 2 for alerts.
+const (
+	recordV1 = 0x01
+	recordV2 = 0x02
+)
 
 var errRecord = errors.New("alert: malformed record")
 
@@ -130,27 +139,81 @@ func (d *dec) count() int {
 	return int(n)
 }
 
-// encodeAlert is the stored snapshot of an alert.
-func encodeAlert(al *Alert) []byte {
-	e := enc{b: make([]byte, 0, 256)}
+// An alert's record names its story's documents by snapshot key and its
+// claims by position; the snapshot of a matched article (what the webhook
+// says of it, and its claims) is stored once per version of the article,
+// however many subscriptions it matched: in a broad mix an article matches
+// dozens, and copying it into every alert was most of the bytes written.
+
+// snapshotKey names an article's snapshot: its id and a hash of what the
+// snapshot holds, so an edited article gets a new one and a re-ingest not.
+func snapshotKey(a document.Article, snap []byte) []byte {
+	sum := sha256.Sum256(snap)
+	return []byte(a.ID + "\x00" + hex.EncodeToString(sum[:8]))
+}
+
+func encodeSnapshot(a document.Article) []byte {
+	e := enc{b: make([]byte, 0, 512)}
 	e.b = append(e.b, recordV1)
+	e.str(a.ID)
+	e.str(a.URL)
+	e.str(a.Title)
+	e.str(a.Source)
+	e.str(a.Lang)
+	e.time(a.Published)
+	e.uint(uint64(len(a.Claims)))
+	for _, c := range a.Claims {
+		encodeClaim(&e, c)
+	}
+	return e.b
+}
+
+type snapshot struct {
+	doc    StoryDoc
+	claims []document.Claim
+}
+
+func decodeSnapshot(v []byte) (snapshot, error) {
+	if len(v) == 0 || v[0] != recordV1 {
+		return snapshot{}, errRecord
+	}
+	d := dec{b: v[1:]}
+	sn := snapshot{doc: StoryDoc{ID: d.str(), URL: d.str(), Title: d.str(), Source: d.str(), Lang: d.str(), Published: d.time()}}
+	sn.claims = make([]document.Claim, d.count())
+	for i := range sn.claims {
+		sn.claims[i] = decodeClaim(&d)
+	}
+	return sn, d.err
+}
+
+// claimRefPos is a claim of an alert: which of its story's documents, and
+// which of that document's claims.
+type claimRefPos struct{ doc, claim int }
+
+// alertRecord is what an alert's record holds besides the snapshots.
+type alertRecord struct {
+	al     *Alert // ID, subscription, created, cluster
+	snaps  [][]byte
+	claims []claimRefPos
+}
+
+func encodeAlert(r alertRecord) []byte {
+	al := r.al
+	e := enc{b: make([]byte, 0, 128)}
+	e.b = append(e.b, recordV2)
 	e.str(al.ID)
 	e.time(al.Created)
 	e.str(al.SubscriptionID)
 	e.str(al.SubscriptionName)
 	e.str(al.Story.ClusterID)
-	e.uint(uint64(len(al.Story.Documents)))
-	for _, d := range al.Story.Documents {
-		e.str(d.ID)
-		e.str(d.URL)
-		e.str(d.Title)
-		e.str(d.Source)
-		e.str(d.Lang)
-		e.time(d.Published)
+	e.uint(uint64(len(r.snaps)))
+	for _, k := range r.snaps {
+		e.str(string(k))
 	}
-	e.uint(uint64(len(al.Claims)))
-	for _, c := range al.Claims {
-		encodeClaim(&e, c)
+	e.uint(uint64(len(r.claims)))
+	for _, c := range r.claims {
+		e.uint(uint64(c.doc))
+		e.uint(uint64(c.claim))
 	}
 	return e.b
 }
@@ -191,9 +254,35 @@ func decodeClaim(d *dec) document.Claim {
 	return c
 }
 
+// snapshots reads articles' snapshots in one transaction, each once.
+type snapshots struct {
+	b    *bolt.Bucket
+	seen map[string]snapshot
+}
+
+func newSnapshots(tx *bolt.Tx) *snapshots {
+	return &snapshots{b: tx.Bucket(bucketSnapshots), seen: map[string]snapshot{}}
+}
+
+func (s *snapshots) get(key string) (snapshot, error) {
+	if sn, ok := s.seen[key]; ok {
+		return sn, nil
+	}
+	v := s.b.Get([]byte(key))
+	if v == nil {
+		return snapshot{}, fmt.Errorf("%w: snapshot %q missing", errRecord, key)
+	}
+	sn, err := decodeSnapshot(v)
+	if err != nil {
+		return snapshot{}, err
+	}
+	s.seen[key] = sn
+	return sn, nil
+}
+
 // decodeAlert reads a stored alert, binary or (older) JSON, and with
 // body the webhook body it is sent with.
-func decodeAlert(v []byte, body bool) (Alert, []byte, error) {
+func decodeAlert(snaps *snapshots, v []byte, body bool) (Alert, []byte, error) {
 	if len(v) > 0 && v[0] == '{' {
 		var st storedAlert
 		if err := json.Unmarshal(v, &st); err != nil {
@@ -202,19 +291,35 @@ func decodeAlert(v []byte, body bool) (Alert, []byte, error) {
 		a, err := st.alert()
 		return a, st.Body, err
 	}
-	if len(v) == 0 || v[0] != recordV1 {
+	if len(v) == 0 || v[0] != recordV2 {
 		return Alert{}, nil, errRecord
 	}
 	d := dec{b: v[1:]}
 	a := Alert{ID: d.str(), Created: d.time(), SubscriptionID: d.str(), SubscriptionName: d.str()}
 	a.Story.ClusterID = d.str()
-	a.Story.Documents = make([]StoryDoc, d.count())
-	for i := range a.Story.Documents {
-		a.Story.Documents[i] = StoryDoc{ID: d.str(), URL: d.str(), Title: d.str(), Source: d.str(), Lang: d.str(), Published: d.time()}
+	docs := make([]snapshot, d.count())
+	a.Story.Documents = make([]StoryDoc, len(docs))
+	for i := range docs {
+		key := d.str()
+		if d.err != nil {
+			break
+		}
+		sn, err := snaps.get(key)
+		if err != nil {
+			return Alert{}, nil, err
+		}
+		docs[i], a.Story.Documents[i] = sn, sn.doc
 	}
 	a.Claims = make([]document.Claim, d.count())
 	for i := range a.Claims {
-		a.Claims[i] = decodeClaim(&d)
+		doc, claim := d.uint(), d.uint()
+		if d.err != nil {
+			break
+		}
+		if doc >= uint64(len(docs)) || claim >= uint64(len(docs[doc].claims)) {
+			return Alert{}, nil, errRecord
+		}
+		a.Claims[i] = docs[doc].claims[claim]
 	}
 	if d.err != nil {
 		return Alert{}, nil, d.err

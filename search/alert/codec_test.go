@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/mirsad-observatory/mirsad/indexer/document"
 )
 
@@ -29,13 +31,48 @@ func sampleAlert() *Alert {
 	}
 }
 
-// TestAlertRecord: the binary snapshot gives back the alert, and the body
-// built from it at send time is byte for byte the JSON payload the
-// previous version stored at match time; records that version wrote
-// are still read.
+// TestAlertRecord: an alert's record with its articles' snapshots gives
+// back the alert, and the body built from them at send time is byte for
+// byte the JSON payload the previous version stored at match time;
+// records that version wrote are still read.
 func TestAlertRecord(t *testing.T) {
-	for _, al := range []*Alert{sampleAlert(), {ID: "msg_empty", Story: Story{Documents: []StoryDoc{{ID: "x"}}}, Claims: []document.Claim{}}} {
-		t.Run(al.ID, func(t *testing.T) {
+	db := openDB(t)
+	full := sampleAlert()
+	// The articles behind the alert: a2 has a claim the alert leaves out.
+	a2 := document.Article{ID: "a2", URL: full.Story.Documents[0].URL, Title: full.Story.Documents[0].Title,
+		Source: "aljazeera", Lang: "ar", Published: full.Story.Documents[0].Published,
+		Claims: []document.Claim{{ID: "c0", Text: "not in the alert"}, full.Claims[0]}}
+	a3 := document.Article{ID: "a3", URL: full.Story.Documents[1].URL, Source: "alarabiya", Lang: "ar",
+		Claims: []document.Claim{full.Claims[1]}}
+	empty := &Alert{ID: "msg_empty", Story: Story{Documents: []StoryDoc{{ID: "x"}}}, Claims: []document.Claim{}}
+	cases := []struct {
+		al   *Alert
+		docs []document.Article
+		refs []claimRefPos
+	}{
+		{full, []document.Article{a2, a3}, []claimRefPos{{0, 1}, {1, 0}}},
+		{empty, []document.Article{{ID: "x"}}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.al.ID, func(t *testing.T) {
+			rec := alertRecord{al: c.al, claims: c.refs}
+			if err := db.Update(func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucketIfNotExists(bucketSnapshots)
+				if err != nil {
+					return err
+				}
+				for _, a := range c.docs {
+					snap := encodeSnapshot(a)
+					rec.snaps = append(rec.snaps, snapshotKey(a, snap))
+					if err := b.Put(snapshotKey(a, snap), snap); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			al := c.al
 			oldBody, err := json.Marshal(Payload{Type: PayloadType, Subscription: PayloadSub{ID: al.SubscriptionID, Name: al.SubscriptionName}, Story: al.Story, Claims: al.Claims})
 			if err != nil {
 				t.Fatal(err)
@@ -44,18 +81,23 @@ func TestAlertRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for name, rec := range map[string][]byte{"binary": encodeAlert(al), "legacy json": legacy} {
-				got, body, err := decodeAlert(rec, true)
-				if err != nil {
+			for name, v := range map[string][]byte{"binary": encodeAlert(rec), "legacy json": legacy} {
+				if err := db.View(func(tx *bolt.Tx) error {
+					got, body, err := decodeAlert(newSnapshots(tx), v, true)
+					if err != nil {
+						return err
+					}
+					if !bytes.Equal(body, oldBody) {
+						t.Errorf("%s: body\n%s\nwant\n%s", name, body, oldBody)
+					}
+					gj, _ := json.Marshal(got)
+					wj, _ := json.Marshal(al)
+					if !bytes.Equal(gj, wj) {
+						t.Errorf("%s: alert\n%s\nwant\n%s", name, gj, wj)
+					}
+					return nil
+				}); err != nil {
 					t.Fatalf("%s: %v", name, err)
-				}
-				if !bytes.Equal(body, oldBody) {
-					t.Errorf("%s: body\n%s\nwant\n%s", name, body, oldBody)
-				}
-				gj, _ := json.Marshal(got)
-				wj, _ := json.Marshal(al)
-				if !bytes.Equal(gj, wj) {
-					t.Errorf("%s: alert\n%s\nwant\n%s", name, gj, wj)
 				}
 			}
 		})
@@ -102,14 +144,29 @@ func TestRecordFieldsCovered(t *testing.T) {
 // FuzzDecodeRecord: no stored bytes make the decoders panic, and what
 // decodes re-encodes to a record that decodes.
 func FuzzDecodeRecord(f *testing.F) {
-	f.Add(encodeAlert(sampleAlert()))
+	a := sampleAlert()
+	f.Add(encodeSnapshot(document.Article{ID: "a", Title: "عنوان", Claims: a.Claims}))
+	f.Add(encodeAlert(alertRecord{al: a, snaps: [][]byte{[]byte("a\x00k")}, claims: []claimRefPos{{0, 1}}}))
 	f.Add(encodeDelivery(&Delivery{ID: "x", Attempts: []Attempt{{StatusCode: 500}}}))
 	f.Add([]byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Add([]byte(`{"id":"x"}`))
+	db := openDB(f)
+	if err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketSnapshots)
+		return err
+	}); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if a, _, err := decodeAlert(b, true); err == nil && len(b) > 0 && b[0] == recordV1 {
-			if _, _, err := decodeAlert(encodeAlert(&a), false); err != nil {
-				t.Fatalf("re-encoded alert does not decode: %v", err)
+		_ = db.View(func(tx *bolt.Tx) error {
+			_, _, _ = decodeAlert(newSnapshots(tx), b, true)
+			return nil
+		})
+		if sn, err := decodeSnapshot(b); err == nil {
+			a := document.Article{ID: sn.doc.ID, URL: sn.doc.URL, Title: sn.doc.Title, Source: sn.doc.Source,
+				Lang: sn.doc.Lang, Published: sn.doc.Published, Claims: sn.claims}
+			if _, err := decodeSnapshot(encodeSnapshot(a)); err != nil {
+				t.Fatalf("re-encoded snapshot does not decode: %v", err)
 			}
 		}
 		var d Delivery

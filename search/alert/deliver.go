@@ -122,6 +122,7 @@ func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 	var next time.Time
 	err := s.db.View(func(tx *bolt.Tx) error {
 		dels := tx.Bucket(bucketDeliveries)
+		snaps := newSnapshots(tx)
 		return tx.Bucket(bucketOutbox).ForEach(func(_, key []byte) error {
 			v := dels.Get(key)
 			if v == nil {
@@ -135,7 +136,7 @@ func (s *Service) DeliverDue(ctx context.Context) (time.Time, error) {
 				var body []byte
 				raw := tx.Bucket(bucketAlerts).Get([]byte(d.AlertKey))
 				if raw != nil {
-					_, body, _ = decodeAlert(raw, true)
+					_, body, _ = decodeAlert(snaps, raw, true)
 				}
 				if body == nil {
 					// Cannot be sent; one bad record must not stop the outbox.

@@ -134,10 +134,12 @@ func (s *Service) compile(sub Subscription) *compiled {
 	return c
 }
 
-// hit is one matched article of a batch with the claims to report.
+// hit is one matched article of a batch with the claims to report (idx:
+// their positions in the article's Claims).
 type hit struct {
 	doc    int
 	claims []document.Claim
+	idx    []int
 }
 
 // batchView is what every subscription of one batch is evaluated against.
@@ -148,6 +150,8 @@ type batchView struct {
 	claims  bleve.Index // claim texts of the batch, in memory; nil if unneeded
 	keys    [][]string  // story keys per doc, computed on first use
 	keysMu  sync.Mutex
+	// The snapshot of each matched doc and its key (allStoryKeys).
+	snaps, snapKeys [][]byte
 	// Terms of the batch's articles and claims per field, for the
 	// prefilter; nil means unknown (search everything).
 	textTerms, claimTerms termSet
@@ -164,6 +168,7 @@ type batchView struct {
 type claimRef struct {
 	doc   int
 	claim document.Claim
+	idx   int // in the article's Claims
 }
 
 // OnBatch matches a committed batch against every subscription and
@@ -460,24 +465,32 @@ func (s *Service) match(ctx context.Context, v *batchView, c *compiled) ([]hit, 
 	}
 	hits := make([]hit, 0, len(cand))
 	for _, i := range cand {
-		var claims []document.Claim
-		for _, cl := range v.docs[i].Claims {
-			if c.speakers == nil && len(claims) >= contextClaims {
-				break
-			}
-			if c.speakers == nil || c.speakers[cl.SpeakerID] {
-				claims = append(claims, cl)
-			}
-		}
-		hits = append(hits, hit{doc: i, claims: claims})
+		hits = append(hits, docHit(v.docs[i], i, c.speakers))
 	}
 	return hits, nil
+}
+
+// docHit is doc i's hit: with the claims of the speakers asked about, or
+// else the first few claims as context.
+func docHit(a document.Article, i int, speakers map[string]bool) hit {
+	h := hit{doc: i}
+	for k, cl := range a.Claims {
+		if speakers == nil && len(h.claims) >= contextClaims {
+			break
+		}
+		if speakers == nil || speakers[cl.SpeakerID] {
+			h.claims = append(h.claims, cl)
+			h.idx = append(h.idx, k)
+		}
+	}
+	return h
 }
 
 func (s *Service) matchClaims(ctx context.Context, v *batchView, c *compiled, cand []int) ([]hit, error) {
 	type ref struct {
 		doc   int
 		claim document.Claim
+		idx   int
 	}
 	var refs []ref
 	var ids []string
@@ -487,13 +500,13 @@ func (s *Service) matchClaims(ctx context.Context, v *batchView, c *compiled, ca
 	}
 	n := 0 // claim keys count over the whole batch, as memIndex numbers them
 	for i, a := range v.docs {
-		for _, cl := range a.Claims {
+		for ci, cl := range a.Claims {
 			k := claimKey(cl, n)
 			n++
 			if !isCand[i] || (c.speakers != nil && !c.speakers[cl.SpeakerID]) {
 				continue
 			}
-			refs = append(refs, ref{doc: i, claim: cl})
+			refs = append(refs, ref{doc: i, claim: cl, idx: ci})
 			ids = append(ids, k)
 		}
 	}
@@ -526,6 +539,7 @@ func (s *Service) matchClaims(ctx context.Context, v *batchView, c *compiled, ca
 			hits = append(hits, hit{doc: r.doc})
 		}
 		hits[j].claims = append(hits[j].claims, r.claim)
+		hits[j].idx = append(hits[j].idx, r.idx)
 	}
 	return hits, nil
 }
@@ -582,6 +596,42 @@ func (v *batchView) storyKeys(i int) []string {
 		v.keys[i] = storyKeys(v.docs[i])
 	}
 	return v.keys[i]
+}
+
+// allStoryKeys computes the story keys of every matched document, spread
+// over the CPUs, before the write transaction, which holds bbolt's lock.
+func (v *batchView) allStoryKeys(hits [][]hit) {
+	v.keysMu.Lock()
+	defer v.keysMu.Unlock()
+	if v.keys == nil {
+		v.keys = make([][]string, len(v.docs))
+	}
+	v.snaps, v.snapKeys = make([][]byte, len(v.docs)), make([][]byte, len(v.docs))
+	need := make([]bool, len(v.docs))
+	var todo []int
+	for _, hs := range hits {
+		for _, h := range hs {
+			if !need[h.doc] {
+				need[h.doc] = true
+				todo = append(todo, h.doc)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(todo); k += workers {
+				i := todo[k]
+				v.keys[i] = storyKeys(v.docs[i])
+				v.snaps[i] = encodeSnapshot(v.docs[i])
+				v.snapKeys[i] = snapshotKey(v.docs[i], v.snaps[i])
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // storyKeys are the keys under which an article's story is remembered per
@@ -642,6 +692,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}
+	v.allStoryKeys(hits)
 	made := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		made = 0
@@ -655,6 +706,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 		}
 		seen := tx.Bucket(bucketSeen)
 		ws := writeSet{}
+		snapPut := map[int]bool{}
 		for si, hs := range hits {
 			if len(hs) == 0 {
 				continue
@@ -682,6 +734,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				ws.put(bucketSeen, subKey(sub.ID, k), v)
 			}
 			var stories []*Alert
+			recs := map[*Alert]*alertRecord{}
 			group := map[string]*Alert{}
 			storyKeys := map[*Alert][]string{}
 			for _, h := range hs {
@@ -716,6 +769,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 						Claims:           []document.Claim{},
 					}
 					stories = append(stories, al)
+					recs[al] = &alertRecord{al: al}
 				}
 				for _, k := range keys {
 					if group[k] == nil {
@@ -726,9 +780,16 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				al.Story.Documents = append(al.Story.Documents, StoryDoc{
 					ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Lang: a.Lang, Published: a.Published,
 				})
-				for _, c := range h.claims {
+				rec := recs[al]
+				if !snapPut[h.doc] {
+					snapPut[h.doc] = true
+					ws.put(bucketSnapshots, v.snapKeys[h.doc], v.snaps[h.doc])
+				}
+				rec.snaps = append(rec.snaps, v.snapKeys[h.doc])
+				for k, c := range h.claims {
 					if len(al.Claims) < maxClaimsPerAlert {
 						al.Claims = append(al.Claims, c)
+						rec.claims = append(rec.claims, claimRefPos{doc: len(al.Story.Documents) - 1, claim: h.idx[k]})
 					}
 				}
 			}
@@ -736,7 +797,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				for _, k := range storyKeys[al] {
 					putSeen(k, []byte(al.ID))
 				}
-				if err := s.putAlert(tx, ws, sub, al, now); err != nil {
+				if err := s.putAlert(tx, ws, sub, *recs[al], now); err != nil {
 					return err
 				}
 				made++
@@ -755,9 +816,11 @@ func alertID(subID, key string) string {
 	return "msg_" + hex.EncodeToString(sum[:13])
 }
 
-// putAlert stores the alert's snapshot and one pending delivery per live
-// webhook; the webhook body is built from the snapshot when it is sent.
-func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, al *Alert, now time.Time) error {
+// putAlert stores the alert's record and one pending delivery per live
+// webhook; the webhook body is built from the record and its articles'
+// snapshots when it is sent.
+func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, rec alertRecord, now time.Time) error {
+	al := rec.al
 	seq, err := tx.Bucket(bucketAlerts).NextSequence()
 	if err != nil {
 		return err
@@ -765,7 +828,7 @@ func (s *Service) putAlert(tx *bolt.Tx, ws writeSet, sub Subscription, al *Alert
 	var k [8]byte
 	binary.BigEndian.PutUint64(k[:], seq)
 	alertKey := subKey(sub.ID, hex.EncodeToString(k[:]))
-	ws.put(bucketAlerts, alertKey, encodeAlert(al))
+	ws.put(bucketAlerts, alertKey, encodeAlert(rec))
 	for i, w := range sub.Webhooks {
 		if w.Disabled {
 			continue

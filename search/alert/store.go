@@ -21,7 +21,8 @@ var (
 	bucketDeliveries = []byte("alert_deliveries")    // subID \x00 delivery id -> Delivery
 	bucketOutbox     = []byte("alert_outbox")        // delivery id -> deliveries key (pending only)
 	bucketJournal    = []byte("alert_journal")       // article id -> "" (stored, not yet matched)
-	allBuckets       = [][]byte{bucketSubs, bucketSeen, bucketAlerts, bucketDeliveries, bucketOutbox, bucketJournal}
+	bucketSnapshots  = []byte("alert_snapshots")     // article id \x00 content hash -> what alerts show of it
+	allBuckets       = [][]byte{bucketSubs, bucketSeen, bucketAlerts, bucketDeliveries, bucketOutbox, bucketJournal, bucketSnapshots}
 )
 
 // ErrNotFound marks a missing subscription.
@@ -293,6 +294,7 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Alert,
 	var out []Alert
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketAlerts).Cursor()
+		snaps := newSnapshots(tx)
 		p := subPrefix(subID)
 		k, v := c.Seek(append(bytes.Clone(p), 0xff))
 		if k == nil {
@@ -301,7 +303,7 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Alert,
 			k, v = c.Prev()
 		}
 		for ; k != nil && bytes.HasPrefix(k, p) && len(out) < limit; k, v = c.Prev() {
-			a, _, err := decodeAlert(v, false)
+			a, _, err := decodeAlert(snaps, v, false)
 			if err != nil {
 				return err
 			}

@@ -650,8 +650,8 @@ func (s *Service) termsView(ctx context.Context, v *batchView, an []indexer.Anal
 		}
 	}
 	for i, a := range v.docs {
-		for _, c := range a.Claims {
-			v.claimRefs = append(v.claimRefs, claimRef{doc: i, claim: c})
+		for k, c := range a.Claims {
+			v.claimRefs = append(v.claimRefs, claimRef{doc: i, claim: c, idx: k})
 		}
 	}
 	if cs.claimsText && len(v.claimRefs) > 0 {
@@ -723,18 +723,7 @@ func (s *Service) matchTerms(ctx context.Context, v *batchView, c *compiled) ([]
 		}
 	}
 	var hits []hit
-	cand.each(func(i int) {
-		var claims []document.Claim
-		for _, cl := range v.docs[i].Claims {
-			if c.speakers == nil && len(claims) >= contextClaims {
-				break
-			}
-			if c.speakers == nil || c.speakers[cl.SpeakerID] {
-				claims = append(claims, cl)
-			}
-		}
-		hits = append(hits, hit{doc: i, claims: claims})
-	})
+	cand.each(func(i int) { hits = append(hits, docHit(v.docs[i], i, c.speakers)) })
 	return hits, nil
 }
 
@@ -789,6 +778,7 @@ func (s *Service) matchClaimsTerms(ctx context.Context, v *batchView, c *compile
 			hits = append(hits, hit{doc: r.doc})
 		}
 		hits[j].claims = append(hits[j].claims, r.claim)
+		hits[j].idx = append(hits[j].idx, r.idx)
 	})
 	return hits, nil
 }
