@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -372,4 +373,93 @@ func decodeDelivery(v []byte, dl *Delivery) error {
 		}
 	}
 	return d.err
+}
+
+// seenSet is the record of what each subscription was alerted about, one
+// bbolt value per story key listing subscription -> alert id. A story
+// matched by thirty subscriptions is then three values rewritten, not
+// ninety keys written. Keys written per subscription by earlier versions
+// (bucketSeen) are still consulted when that bucket is not empty.
+type seenSet struct {
+	b      *bolt.Bucket
+	legacy *bolt.Bucket // nil: nothing written by earlier versions
+	vals   map[string]map[string]string
+	dirty  map[string]bool
+}
+
+func newSeenSet(tx *bolt.Tx) *seenSet {
+	s := &seenSet{b: tx.Bucket(bucketSeenStories), vals: map[string]map[string]string{}, dirty: map[string]bool{}}
+	if old := tx.Bucket(bucketSeen); old != nil {
+		if k, _ := old.Cursor().First(); k != nil {
+			s.legacy = old
+		}
+	}
+	return s
+}
+
+func (s *seenSet) load(key string) (map[string]string, error) {
+	if m, ok := s.vals[key]; ok {
+		return m, nil
+	}
+	m := map[string]string{}
+	if v := s.b.Get([]byte(key)); v != nil {
+		d := dec{b: v}
+		for len(d.b) > 0 && d.err == nil {
+			sub, id := d.str(), d.str()
+			m[sub] = id
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
+	}
+	s.vals[key] = m
+	return m, nil
+}
+
+// get returns the alert id sub was alerted with about story key, or "".
+func (s *seenSet) get(sub, key string) (string, error) {
+	m, err := s.load(key)
+	if err != nil {
+		return "", err
+	}
+	if id, ok := m[sub]; ok {
+		return id, nil
+	}
+	if s.legacy != nil {
+		if v := s.legacy.Get(subKey(sub, key)); v != nil {
+			return string(v), nil
+		}
+	}
+	return "", nil
+}
+
+func (s *seenSet) put(sub, key, id string) error {
+	m, err := s.load(key)
+	if err != nil {
+		return err
+	}
+	if m[sub] != id {
+		m[sub] = id
+		s.dirty[key] = true
+	}
+	return nil
+}
+
+// flush hands the changed values to ws, entries sorted so that the same
+// set always has the same bytes.
+func (s *seenSet) flush(ws writeSet) {
+	for key := range s.dirty {
+		m := s.vals[key]
+		subs := make([]string, 0, len(m))
+		for sub := range m {
+			subs = append(subs, sub)
+		}
+		slices.Sort(subs)
+		e := enc{b: make([]byte, 0, len(subs)*48)}
+		for _, sub := range subs {
+			e.str(sub)
+			e.str(m[sub])
+		}
+		ws.put(bucketSeenStories, []byte(key), e.b)
+	}
 }

@@ -178,3 +178,21 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestLegacySeenKeys: a story an earlier version recorded per
+// subscription (bucketSeen) does not alert again.
+func TestLegacySeenKeys(t *testing.T) {
+	e := newEnv(t, "", nil)
+	sub := e.create(t, Subscription{Name: "phase", Query: "المرحلة الثانية", Lang: "ar"})
+	docs := loadBatch(t)
+	a2 := pick(docs, "a2")[0]
+	if err := e.ix.DB().Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSeen).Put(subKey(sub.ID, storyKeys(a2)[0]), []byte("msg_earlier"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.ingest(t, pick(docs, "a1", "a2")...)
+	if got := alertDocs(t, e.svc, sub.ID); !reflect.DeepEqual(got, [][]string{{"a1"}}) {
+		t.Errorf("alerts = %v, want only a1 (a2's story was alerted by an earlier version)", got)
+	}
+}

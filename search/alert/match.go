@@ -704,7 +704,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				}
 			}
 		}
-		seen := tx.Bucket(bucketSeen)
+		seen := newSeenSet(tx)
 		ws := writeSet{}
 		snapPut := map[int]bool{}
 		for si, hs := range hits {
@@ -720,19 +720,14 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 			} else {
 				sub = cur
 			}
-			// Seen keys written by this batch, which the deferred writes
-			// have not put in the bucket yet.
-			fresh := map[string][]byte{}
-			getSeen := func(k string) []byte {
-				if v, ok := fresh[k]; ok {
-					return v
+			getSeen := func(k string) ([]byte, error) {
+				id, err := seen.get(sub.ID, k)
+				if id == "" {
+					return nil, err
 				}
-				return seen.Get(subKey(sub.ID, k))
+				return []byte(id), err
 			}
-			putSeen := func(k string, v []byte) {
-				fresh[k] = v
-				ws.put(bucketSeen, subKey(sub.ID, k), v)
-			}
+			putSeen := func(k string, v []byte) error { return seen.put(sub.ID, k, string(v)) }
 			var stories []*Alert
 			recs := map[*Alert]*alertRecord{}
 			group := map[string]*Alert{}
@@ -742,14 +737,19 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				keys := v.storyKeys(h.doc)
 				var old []byte
 				for _, k := range keys {
-					if old = getSeen(k); old != nil {
+					var err error
+					if old, err = getSeen(k); err != nil {
+						return err
+					} else if old != nil {
 						break
 					}
 				}
 				if old != nil {
 					// Already alerted: remember this version's keys too.
 					for _, k := range keys {
-						putSeen(k, old)
+						if err := putSeen(k, old); err != nil {
+							return err
+						}
 					}
 					continue
 				}
@@ -795,7 +795,9 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 			}
 			for _, al := range stories {
 				for _, k := range storyKeys[al] {
-					putSeen(k, []byte(al.ID))
+					if err := putSeen(k, []byte(al.ID)); err != nil {
+						return err
+					}
 				}
 				if err := s.putAlert(tx, ws, sub, *recs[al], now); err != nil {
 					return err
@@ -803,6 +805,7 @@ func (s *Service) record(ctx context.Context, v *batchView, cs *compiledSet, hit
 				made++
 			}
 		}
+		seen.flush(ws)
 		return ws.apply(tx)
 	})
 	if err != nil {
@@ -870,16 +873,24 @@ func (st storedAlert) alert() (Alert, error) {
 // inserts into one transaction cost quadratic time, sorted ones linear.
 type writeSet map[string][]kv
 
-type kv struct{ k, v []byte }
+type kv struct {
+	k, v []byte
+	n    int // order of the puts: of two puts of one key, the later wins
+}
 
 func (w writeSet) put(bucket, k, v []byte) {
-	w[string(bucket)] = append(w[string(bucket)], kv{k, v})
+	kvs := w[string(bucket)]
+	w[string(bucket)] = append(kvs, kv{k, v, len(kvs)})
 }
 
 func (w writeSet) apply(tx *bolt.Tx) error {
 	for name, kvs := range w {
-		// Stable: of two puts of one key, the later wins.
-		slices.SortStableFunc(kvs, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+		slices.SortFunc(kvs, func(a, b kv) int {
+			if c := bytes.Compare(a.k, b.k); c != 0 {
+				return c
+			}
+			return a.n - b.n
+		})
 		b := tx.Bucket([]byte(name))
 		for _, e := range kvs {
 			if err := b.Put(e.k, e.v); err != nil {

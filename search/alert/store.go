@@ -15,14 +15,15 @@ import (
 
 // Buckets, all in the data directory's bbolt file.
 var (
-	bucketSubs       = []byte("alert_subscriptions") // id -> Subscription
-	bucketSeen       = []byte("alert_seen")          // subID \x00 story key -> alert id
-	bucketAlerts     = []byte("alert_alerts")        // subID \x00 seq -> Alert
-	bucketDeliveries = []byte("alert_deliveries")    // subID \x00 delivery id -> Delivery
-	bucketOutbox     = []byte("alert_outbox")        // delivery id -> deliveries key (pending only)
-	bucketJournal    = []byte("alert_journal")       // article id -> "" (stored, not yet matched)
-	bucketSnapshots  = []byte("alert_snapshots")     // article id \x00 content hash -> what alerts show of it
-	allBuckets       = [][]byte{bucketSubs, bucketSeen, bucketAlerts, bucketDeliveries, bucketOutbox, bucketJournal, bucketSnapshots}
+	bucketSubs        = []byte("alert_subscriptions") // id -> Subscription
+	bucketSeen        = []byte("alert_seen")          // subID \x00 story key -> alert id (earlier versions; read only)
+	bucketSeenStories = []byte("alert_seen_stories")  // story key -> subID, alert id pairs
+	bucketAlerts      = []byte("alert_alerts")        // subID \x00 seq -> Alert
+	bucketDeliveries  = []byte("alert_deliveries")    // subID \x00 delivery id -> Delivery
+	bucketOutbox      = []byte("alert_outbox")        // delivery id -> deliveries key (pending only)
+	bucketJournal     = []byte("alert_journal")       // article id -> "" (stored, not yet matched)
+	bucketSnapshots   = []byte("alert_snapshots")     // article id \x00 content hash -> what alerts show of it
+	allBuckets        = [][]byte{bucketSubs, bucketSeen, bucketAlerts, bucketDeliveries, bucketOutbox, bucketJournal, bucketSnapshots, bucketSeenStories}
 )
 
 // ErrNotFound marks a missing subscription.
