@@ -103,6 +103,9 @@ type Indexer struct {
 	// that two flushes racing with versions of one article (in different
 	// months) cannot leave it in two partitions.
 	writeMu sync.Mutex
+	// writeErr is the first failed write of a batch; no flush succeeds
+	// after it.
+	writeErr error
 
 	// reprints is set once any stored article is a reprint of another, so
 	// that searches skip looking for other outlets while there are none.
@@ -349,6 +352,16 @@ func (ix *Indexer) understand(a *document.Article) error {
 
 // Flush commits the pending batch: bleve first, then the store, then OnBatch.
 func (ix *Indexer) Flush(ctx context.Context) error {
+	// The pending batch is shared by every source of a run: once a flush
+	// failed and dropped it, a later flush with nothing pending must not
+	// succeed, or its caller records as ingested articles that were in
+	// the dropped batch (the reliability suite lost them on a full disk).
+	ix.writeMu.Lock()
+	failed := ix.writeErr
+	ix.writeMu.Unlock()
+	if failed != nil {
+		return fmt.Errorf("indexer: not writing after a failed write (restart mirsad once the cause is fixed): %w", failed)
+	}
 	ix.mu.Lock()
 	batch := ix.pending
 	ix.pending, ix.pendIdx = nil, map[string]int{}
@@ -367,7 +380,15 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 		an = make([]Analysis, len(batch))
 	}
 	ix.writeMu.Lock()
+	if ix.writeErr != nil {
+		ix.writeMu.Unlock()
+		return fmt.Errorf("indexer: not writing after a failed write (restart mirsad once the cause is fixed): %w", ix.writeErr)
+	}
 	if err := ix.writeIndexes(ix.parts, ix.claims, batch, true, an); err != nil {
+		// A bleve index whose batch failed to persist (disk full) is not
+		// fit for another batch: the next one panicked inside zapx. The
+		// store is untouched, so nothing acknowledged is lost.
+		ix.writeErr = err
 		ix.writeMu.Unlock()
 		return err
 	}
@@ -377,6 +398,9 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 		}
 	}
 	err := ix.store(batch, ix.opts.OnStore)
+	if err != nil {
+		ix.writeErr = err
+	}
 	ix.writeMu.Unlock()
 	if err != nil {
 		return fmt.Errorf("indexer: store batch of %d: %w", len(batch), err)
