@@ -39,6 +39,12 @@ type Options struct {
 	Resolver SpeakerResolver
 	// Dates overrides the built-in statement dating; nil uses the built-in.
 	Dates DateResolver
+	// English is the learned English attribution model; nil uses the one
+	// embedded in the package.
+	English *EnglishModel
+	// RulesOnly reads English with the hand-written patterns alone, as
+	// before the learned model (a baseline, and what training starts from).
+	RulesOnly bool
 }
 
 // Extractor finds claims in article text. It holds no per-article state and
@@ -90,6 +96,15 @@ func (x *Extractor) Attributions(docID, text, lang string, published time.Time) 
 	for i := range sents {
 		sents[i].toks = tokenize(text, sents[i].s, sents[i].e, st.quotes, lang)
 		st.sentence(&sents[i])
+	}
+	if lang == document.LangEnglish && !x.opts.RulesOnly {
+		m := x.opts.English
+		if m == nil {
+			m = embeddedEnglish()
+		}
+		if m != nil {
+			st.learnedEN(m, sents)
+		}
 	}
 	return st.finish()
 }
