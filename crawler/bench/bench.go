@@ -40,6 +40,9 @@ type Options struct {
 	// NoFileOrder skips the phase whose feeds list articles in the corpus's
 	// file order instead of newest first.
 	NoFileOrder bool
+	// NoRawMonths skips the diagnostic raw phase that splits each batch
+	// into one bleve index per month, as the indexer does.
+	NoRawMonths bool
 	Sources     int // sources crawled at once: 4
 	BatchSize   int // index batch size, both sides: 200
 }
@@ -146,8 +149,8 @@ func child(phase string) (Result, error) {
 	var res Result
 	var err error
 	switch phase {
-	case "raw":
-		res, err = rawIndex(ctx, o, dir)
+	case "raw", "raw-months":
+		res, err = rawIndex(ctx, o, dir, phase == "raw-months")
 	case "ingest", "ingest-selectors", "ingest-files":
 		var feeds []Feed
 		if err := json.Unmarshal([]byte(os.Getenv(envFeeds)), &feeds); err != nil {
@@ -262,6 +265,9 @@ func Measure(ctx context.Context, opts Options) (*Report, error) {
 	if !o.NoFileOrder {
 		phases = append(phases, "ingest-files")
 	}
+	if !o.NoRawMonths {
+		phases = append(phases, "raw-months")
+	}
 	for _, p := range phases {
 		dir := filepath.Join(tmp, p)
 		feeds := outlets.Feeds
@@ -300,6 +306,7 @@ func (rep *Report) Print(w io.Writer) error {
 		"ingest":           fmt.Sprintf("crawl newest-first feeds+pages -> indexer (%d sources x %d workers), generic extraction", o.Sources, o.Workers),
 		"ingest-selectors": "the same with site selectors (body: article p)",
 		"ingest-files":     "generic, feeds in corpus file order (months mixed in each batch)",
+		"raw-months":       "diagnostic: raw bleve split into month indexes like the indexer, feed order",
 	}
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%.2fx\t%.1f\t%.0f\t%.2fx\t%.0f\t\n", labels[r.Phase], r.Result.Articles, r.Result.Failed,

@@ -43,7 +43,7 @@ func TestSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Feeds < 3 || len(rep.Rows) != 4 {
+	if rep.Feeds < 3 || len(rep.Rows) != 5 {
 		t.Fatalf("%+v", rep)
 	}
 	for _, r := range rep.Rows {

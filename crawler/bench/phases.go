@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,20 +19,51 @@ import (
 
 // rawIndex indexes the corpus texts straight into bleve with Mirsad's
 // mapping: the ceiling any ingest path can reach. Reading the files is not
-// timed.
-func rawIndex(ctx context.Context, o Options, dir string) (Result, error) {
+// timed. With byMonth, each batch is split the way the indexer partitions
+// (one bleve index per publication month, indexer.PartitionOf), and the
+// articles come in the order the newest-first feeds list them: the part of
+// the indexer's cost that is its partitioning, measured without the crawler.
+func rawIndex(ctx context.Context, o Options, dir string, byMonth bool) (Result, error) {
 	arts, err := LoadANT(o.CorpusDir, o.Limit)
 	if err != nil {
 		return Result{}, err
 	}
-	start := time.Now()
-	idx, err := bleve.New(filepath.Join(dir, "index.bleve"), indexer.NewMapping())
-	if err != nil {
-		return Result{}, fmt.Errorf("raw: %w", err)
+	if byMonth {
+		arts = newestFirstByOutlet(arts)
 	}
-	defer idx.Close()
-	b := idx.NewBatch()
-	n := 0
+	start := time.Now()
+	indexes := map[string]bleve.Index{}
+	batches := map[string]*bleve.Batch{}
+	defer func() {
+		for _, idx := range indexes {
+			idx.Close()
+		}
+	}()
+	open := func(name string) (*bleve.Batch, error) {
+		if b, ok := batches[name]; ok {
+			return b, nil
+		}
+		idx, err := bleve.New(filepath.Join(dir, name+".bleve"), indexer.NewMapping())
+		if err != nil {
+			return nil, fmt.Errorf("raw: %w", err)
+		}
+		indexes[name] = idx
+		batches[name] = idx.NewBatch()
+		return batches[name], nil
+	}
+	flush := func() error {
+		for name, b := range batches {
+			if b.Size() == 0 {
+				continue
+			}
+			if err := indexes[name].Batch(b); err != nil {
+				return fmt.Errorf("raw: %w", err)
+			}
+			b.Reset()
+		}
+		return nil
+	}
+	n, pending := 0, 0
 	for _, a := range arts {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
@@ -52,23 +84,49 @@ func rawIndex(ctx context.Context, o Options, dir string) (Result, error) {
 				doc[f.Name] = a.Title
 			}
 		}
+		name := "index"
+		if byMonth {
+			name = indexer.PartitionOf(a.Published)
+		}
+		b, err := open(name)
+		if err != nil {
+			return Result{}, err
+		}
 		if err := b.Index(document.IDFor(a.URL), doc); err != nil {
 			return Result{}, fmt.Errorf("raw: %w", err)
 		}
 		n++
-		if b.Size() >= o.BatchSize {
-			if err := idx.Batch(b); err != nil {
-				return Result{}, fmt.Errorf("raw: %w", err)
+		if pending++; pending >= o.BatchSize {
+			if err := flush(); err != nil {
+				return Result{}, err
 			}
-			b.Reset()
+			pending = 0
 		}
 	}
-	if b.Size() > 0 {
-		if err := idx.Batch(b); err != nil {
-			return Result{}, fmt.Errorf("raw: %w", err)
-		}
+	if err := flush(); err != nil {
+		return Result{}, err
 	}
 	return Result{Articles: n, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// newestFirstByOutlet orders articles as the served feeds list them: outlet
+// by outlet, newest first.
+func newestFirstByOutlet(arts []Article) []Article {
+	byOutlet := map[string][]Article{}
+	var order []string
+	for _, a := range arts {
+		if _, ok := byOutlet[a.Outlet]; !ok {
+			order = append(order, a.Outlet)
+		}
+		byOutlet[a.Outlet] = append(byOutlet[a.Outlet], a)
+	}
+	out := make([]Article, 0, len(arts))
+	for _, name := range order {
+		list := slices.Clone(byOutlet[name])
+		slices.SortStableFunc(list, func(a, b Article) int { return b.Published.Compare(a.Published) })
+		out = append(out, list...)
+	}
+	return out
 }
 
 // indexSink is the indexer as the crawler's sink, as cmd wires it.

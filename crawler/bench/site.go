@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +43,7 @@ func Serve(arts []Article, perFeed int) *Outlets {
 	o := &Outlets{}
 	for _, name := range order {
 		list := byOutlet[name]
-		newest := slices.Clone(list)
-		slices.SortStableFunc(newest, func(a, b Article) int { return b.Published.Compare(a.Published) })
+		newest := newestFirstByOutlet(list)
 		srv := httptest.NewServer(outletHandler(newest, list, perFeed))
 		o.servers = append(o.servers, srv)
 		for n := 0; n*perFeed < len(list); n++ {
