@@ -3,7 +3,6 @@
 package reliability
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -114,6 +113,11 @@ func TestLoad(t *testing.T) {
 	}
 	if n5xx > 0 || errs > 0 {
 		t.Errorf("under load: %d answers 5xx, %d failed requests (codes %v)", n5xx, errs, codes)
+	}
+	// A bound well above what was measured (RELIABILITY.md), to catch a
+	// leak or an unbounded cache, not noise.
+	if limit := 1024.0; peak > limit {
+		t.Errorf("peak RSS %.0f MiB exceeds %.0f MiB", peak, limit)
 	}
 	if codes[http.StatusOK] == 0 {
 		t.Errorf("no query answered 200: %v", codes)
@@ -275,4 +279,3 @@ func (r *repeat) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-var _ = bytes.NewReader
