@@ -278,4 +278,3 @@ func (r *repeat) Read(p []byte) (int, error) {
 	}
 	return k, nil
 }
-
