@@ -111,7 +111,7 @@ func RunFetcher(ctx context.Context, c *Conn, opts FetchOptions) error {
 	}
 	if opts.ID == "" {
 		h, _ := os.Hostname()
-		opts.ID = fmt.Sprintf("%s-%d", h, os.Getpid())
+		opts.ID = fmt.Sprintf("%s-%d-%s", h, os.Getpid(), newID()[:4])
 	}
 	log := c.logger.With("worker", opts.ID)
 	cr := crawler.New(opts.Crawler, log)
