@@ -42,6 +42,10 @@ type Row struct {
 	Mode     string
 	Articles int
 	Seconds  float64
+	// Redelivered counts job deliveries beyond one per source: a job
+	// offered back because its host was leased, or one whose worker went
+	// quiet past the ack wait.
+	Redelivered int
 }
 
 // Rate is articles per second.
@@ -95,8 +99,9 @@ func (s sink) Flush(ctx context.Context) error { return s.ix.Flush(ctx) }
 // connection and crawler, one job at a time) and, when dir is not empty,
 // one index worker into dir. It queues one job per source and returns
 // once want articles are stored in dir, or, without an index worker, once
-// the articles stream has received want articles.
-func IngestNATS(ctx context.Context, natsURL, dir string, sources []crawler.Source, workers, want int, en indexer.Enricher, logger *slog.Logger) error {
+// the articles stream has received want articles, with the number of job
+// deliveries beyond one per source (busy hosts, lost or slow jobs).
+func IngestNATS(ctx context.Context, natsURL, dir string, sources []crawler.Source, workers, want int, en indexer.Enricher, logger *slog.Logger) (extra int, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	g := &group{cancel: cancel}
 	defer g.stop()
@@ -105,13 +110,13 @@ func IngestNATS(ctx context.Context, natsURL, dir string, sources []crawler.Sour
 	finish := func() { once.Do(func() { close(done) }) }
 	if dir != "" {
 		if err := g.indexWorker(ctx, natsURL, dir, want, en, logger, finish); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for i := range workers {
 		c, err := g.connect(ctx, natsURL, logger)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		g.goRun(func() {
 			scale.RunFetcher(ctx, c, scale.FetchOptions{Crawler: Crawl(), Jobs: 1, BusyDelay: 100 * time.Millisecond, ID: fmt.Sprintf("bench-%d", i)})
@@ -119,10 +124,10 @@ func IngestNATS(ctx context.Context, natsURL, dir string, sources []crawler.Sour
 	}
 	c, err := g.connect(ctx, natsURL, logger)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := scale.NewDispatcher(c).Publish(ctx, "bench", sources); err != nil {
-		return err
+		return 0, err
 	}
 	if dir == "" {
 		g.goRun(func() {
@@ -135,7 +140,13 @@ func IngestNATS(ctx context.Context, natsURL, dir string, sources []crawler.Sour
 			}
 		})
 	}
-	return wait(ctx, done)
+	if err := wait(ctx, done); err != nil {
+		return 0, err
+	}
+	if info, err := c.Jobs.Info(ctx); err == nil {
+		extra = int(info.Delivered.Consumer) - len(sources)
+	}
+	return extra, nil
 }
 
 // DrainIndex runs the index worker alone on a stream already holding
@@ -283,13 +294,13 @@ func Measure(ctx context.Context, opts Options) ([]Row, error) {
 			return nil, err
 		}
 		start := time.Now()
-		err = IngestNATS(ctx, srv.ClientURL(), filepath.Join(tmp, fmt.Sprintf("nats-data-%d", k)), sources, k, want, en, opts.Logger)
+		extra, err := IngestNATS(ctx, srv.ClientURL(), filepath.Join(tmp, fmt.Sprintf("nats-data-%d", k)), sources, k, want, en, opts.Logger)
 		secs := time.Since(start).Seconds()
 		srv.Shutdown()
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, Row{Mode: fmt.Sprintf("NATS: %d fetch worker(s) + index worker", k), Articles: want, Seconds: secs})
+		rows = append(rows, Row{Mode: fmt.Sprintf("NATS: %d fetch worker(s) + index worker", k), Articles: want, Seconds: secs, Redelivered: extra})
 	}
 	// The two halves alone: fetch workers filling the stream with no
 	// index worker, then the index worker draining what the widest run
@@ -302,13 +313,13 @@ func Measure(ctx context.Context, opts Options) ([]Row, error) {
 			return nil, err
 		}
 		start := time.Now()
-		err = IngestNATS(ctx, srv.ClientURL(), "", sources, k, want, en, opts.Logger)
+		extra, err := IngestNATS(ctx, srv.ClientURL(), "", sources, k, want, en, opts.Logger)
 		secs := time.Since(start).Seconds()
 		srv.Shutdown()
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, Row{Mode: fmt.Sprintf("NATS: %d fetch worker(s), fetch only", k), Articles: want, Seconds: secs})
+		rows = append(rows, Row{Mode: fmt.Sprintf("NATS: %d fetch worker(s), fetch only", k), Articles: want, Seconds: secs, Redelivered: extra})
 	}
 	srv, err := natstest.Start(last)
 	if err != nil {
@@ -340,7 +351,7 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	fmt.Fprintf(w, "scale-out ingest: %d articles, %d sources on %d loopback hosts, %s per request, enrichment %v, %d CPUs\n",
 		opts.Site.Articles, opts.Site.Sections, opts.Site.Hosts, opts.Latency, !opts.NoEnrich, runtime.NumCPU())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "mode\tarticles\tseconds\tarticles/s\tvs 1 worker\tvs single process\t")
+	fmt.Fprintln(tw, "mode\tarticles\tseconds\tarticles/s\tvs 1 worker\tvs single process\tjobs redelivered\t")
 	for _, r := range rows {
 		base := one
 		if strings.HasSuffix(r.Mode, "fetch only") {
@@ -350,7 +361,11 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 		if base > 0 && !strings.Contains(r.Mode, "alone") {
 			vsOne = fmt.Sprintf("%.2fx", r.Rate()/base)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%s\t%.2fx\t\n", r.Mode, r.Articles, r.Seconds, r.Rate(), vsOne, r.Rate()/local)
+		redo := "-"
+		if strings.HasPrefix(r.Mode, "NATS") && !strings.Contains(r.Mode, "alone") {
+			redo = fmt.Sprint(r.Redelivered)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%s\t%.2fx\t%s\t\n", r.Mode, r.Articles, r.Seconds, r.Rate(), vsOne, r.Rate()/local, redo)
 	}
 	return tw.Flush()
 }
