@@ -158,8 +158,10 @@ func suffix(w string, n int) string {
 	return string(r[len(r)-n:])
 }
 
-// feats collects hashed feature strings (FNV-1a over the parts).
-type feats struct{ fs []uint64 }
+// feats collects hashed feature strings (FNV-1a over the parts, folded to
+// 32 bits: a few collisions among some 10^5 features cost nothing, and the
+// embedded model is half the size).
+type feats struct{ fs []uint32 }
 
 func (f *feats) add(parts ...string) {
 	h := uint64(14695981039346656037)
@@ -171,7 +173,7 @@ func (f *feats) add(parts ...string) {
 		h ^= 0x1f
 		h *= 1099511628211
 	}
-	f.fs = append(f.fs, h)
+	f.fs = append(f.fs, uint32(h^h>>32))
 }
 
 var labNames = [nLab]string{"O", "B", "I"}
@@ -254,6 +256,21 @@ func (d *mdoc) cueFeats(f *feats, i, a, b, prev int, rule bool) {
 	f.add("w+3", w(i+3))
 	f.add("w-3", w(i-3))
 	f.add("pcq", pc, strconv.FormatBool(t.q >= 0), lex)
+	// "…," he said / "…" said Witkoff: a cue right after a quotation
+	afterQ := i-1 >= a && isQuoteMark(d.toks[i-1].norm) ||
+		i-2 >= a && (d.toks[i-1].norm == "," || d.toks[i-1].word) && isQuoteMark(d.toks[i-2].norm)
+	f.add("aq", strconv.FormatBool(afterQ), lex)
+	f.add("aql", strconv.FormatBool(afterQ), t.lem)
+	f.add("sq", strconv.FormatBool(d.sentHasQuote(a, b)), t.lem)
+}
+
+func (d *mdoc) sentHasQuote(a, b int) bool {
+	for k := a; k < b; k++ {
+		if d.toks[k].q >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // wclass is a coarse class of token i: the words that decide whether a

@@ -18,9 +18,9 @@ const nLab = 3
 // weights are the averaged perceptron weights of one tagger, keyed by the
 // hash of a feature string. Hashing keeps the embedded model small and the
 // lookup free of string building beyond the hash itself.
-type weights map[uint64][nLab]float32
+type weights map[uint32][nLab]float32
 
-func (w weights) scores(feats []uint64) [nLab]float32 {
+func (w weights) scores(feats []uint32) [nLab]float32 {
 	var out [nLab]float32
 	for _, f := range feats {
 		if v, ok := w[f]; ok {
@@ -45,7 +45,7 @@ func argmax(s [nLab]float32) int {
 // trainWeights are the live weights of a perceptron in training, with the
 // running sums that averaging needs (updated lazily by timestamp).
 type trainWeights struct {
-	w     map[uint64]*trainCell
+	w     map[uint32]*trainCell
 	clock int
 }
 
@@ -54,9 +54,9 @@ type trainCell struct {
 	ts     [nLab]int
 }
 
-func newTrainWeights() *trainWeights { return &trainWeights{w: map[uint64]*trainCell{}} }
+func newTrainWeights() *trainWeights { return &trainWeights{w: map[uint32]*trainCell{}} }
 
-func (t *trainWeights) scores(feats []uint64) [nLab]float32 {
+func (t *trainWeights) scores(feats []uint32) [nLab]float32 {
 	var out [nLab]float32
 	for _, f := range feats {
 		if c, ok := t.w[f]; ok {
@@ -70,7 +70,7 @@ func (t *trainWeights) scores(feats []uint64) [nLab]float32 {
 
 // update moves the weights of feats towards gold and away from pred; tick
 // counts one training instance.
-func (t *trainWeights) update(feats []uint64, gold, pred int) {
+func (t *trainWeights) update(feats []uint32, gold, pred int) {
 	if gold != pred {
 		for _, f := range feats {
 			c := t.w[f]
@@ -123,7 +123,7 @@ type EnglishModel struct {
 	cue, role weights
 }
 
-const modelMagic = "mirsad-claim-en-1"
+const modelMagic = "mirsad-claim-en-2"
 
 // WriteTo writes m gzip-compressed: the magic line, then each tagger as a
 // count and (hash, weights) records, sorted so that the file is stable.
@@ -137,7 +137,7 @@ func (m *EnglishModel) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(zw)
 	bw.WriteString(modelMagic + "\n")
 	for _, ws := range []weights{m.cue, m.role} {
-		keys := make([]uint64, 0, len(ws))
+		keys := make([]uint32, 0, len(ws))
 		var maxAbs float64
 		for k, v := range ws {
 			keys = append(keys, k)
@@ -152,10 +152,10 @@ func (m *EnglishModel) WriteTo(w io.Writer) (int64, error) {
 		bw.Write(buf[:8])
 		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(scale))
 		bw.Write(buf[:8])
-		var prev uint64
+		var prev uint32
 		for _, k := range keys {
 			// keys are sorted, so deltas compress well as varints
-			n := binary.PutUvarint(buf[:], k-prev)
+			n := binary.PutUvarint(buf[:], uint64(k-prev))
 			bw.Write(buf[:n])
 			prev = k
 			for _, x := range ws[k] {
@@ -215,13 +215,16 @@ func ReadEnglishModel(r io.Reader) (*EnglishModel, error) {
 			return nil, errors.New("claim: model: bad scale")
 		}
 		ws := make(weights, n)
-		var key uint64
+		var key uint32
 		for i := uint64(0); i < n; i++ {
 			d, err := binary.ReadUvarint(br)
 			if err != nil {
 				return nil, fmt.Errorf("claim: model: %w", err)
 			}
-			key += d
+			if d > math.MaxUint32 {
+				return nil, errors.New("claim: model: bad key")
+			}
+			key += uint32(d)
 			var v [nLab]float32
 			for k := range v {
 				if _, err := io.ReadFull(br, buf[:2]); err != nil {
