@@ -108,10 +108,18 @@ func crashOnce(t *testing.T, seed uint64, point string, took time.Duration, feed
 			}
 		}()
 	case "index-write":
-		// Kill the moment the k-th change to the index directories shows:
-		// a segment being written or the index's root being committed.
+		// Kill the moment the k-th change to the index directories shows
+		// once the first batch began (its month partition appears): a
+		// partition being created, a segment being written or an
+		// index's root being committed.
 		k := 1 + rng.IntN(4)
 		go func() {
+			for !p.exited() {
+				if parts, _ := filepath.Glob(filepath.Join(data, "index.bleve", "*.bleve*")); len(parts) > 0 {
+					break
+				}
+				time.Sleep(500 * time.Microsecond)
+			}
 			last, changes := indexState(data), 0
 			for !p.exited() {
 				if s := indexState(data); s != last {

@@ -327,7 +327,8 @@ func writeConfig(t *testing.T, dir string, cfg config) string {
 	fmt.Fprintf(&b, "data_dir: %s\nlisten: 127.0.0.1:0\ncrawl:\n  user_agent: \"Mirsad-reliability/0.1\"\n  allow_private_networks: true\n  timeout: 10s\n  per_host_delay: 0s\n", cfg.DataDir)
 	b.WriteString("sources:\n")
 	for _, f := range cfg.Feeds {
-		name := strings.Split(strings.TrimPrefix(strings.SplitN(f, "//", 2)[1], ""), "/")[1]
+		// http://host:port/NAME/rss.xml
+		name := strings.Split(strings.SplitN(f, "//", 2)[1], "/")[1]
 		fmt.Fprintf(&b, "  - name: %s\n    kind: feed\n    url: %s\n    language: auto\n    schedule: \"@every 24h\"\n    fetch_articles: true\n", name, f)
 	}
 	if cfg.Hook != "" {
