@@ -4,6 +4,12 @@
 // constructions) so that every claim points at an exact span of the article
 // and no speaker is ever invented: a pronoun or a zero subject is resolved to
 // the last speaker of the article, an anonymous source keeps its description.
+//
+// English also goes through a learned attribution tagger (EnglishModel,
+// trained on PolNeAR by TrainEnglish and embedded in the package), which
+// reads what the patterns miss: beliefs, intentions and evidence ("Hamas
+// wants guarantees", "a poll shows …"). Such claims carry the verb that says
+// so as their Cue.
 package claim
 
 import (
