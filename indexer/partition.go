@@ -121,8 +121,15 @@ func writeLayout(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("indexer: create index %s: %w", dir, err)
 	}
+	// Written beside and renamed in: a process killed between creating
+	// and filling the file left an empty layout that never opened again
+	// (found by the reliability suite).
 	data, _ := json.Marshal(layout{Partitions: "month"})
-	if err := os.WriteFile(filepath.Join(dir, layoutFile), data, 0o644); err != nil {
+	tmp := filepath.Join(dir, layoutFile+".tmp")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("indexer: create index %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, layoutFile)); err != nil {
 		return fmt.Errorf("indexer: create index %s: %w", dir, err)
 	}
 	return nil
