@@ -68,6 +68,7 @@ func openPartitions(dir string) (*partitions, error) {
 	data, err := os.ReadFile(filepath.Join(dir, layoutFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+		os.Remove(filepath.Join(dir, layoutFile+".tmp")) // a crash in writeLayout
 		entries, rerr := os.ReadDir(dir)
 		if rerr == nil && len(entries) > 0 {
 			return nil, fmt.Errorf("indexer: open index %s: %s is missing (run `mirsad reindex` to rebuild it from the stored articles)", dir, layoutFile)
