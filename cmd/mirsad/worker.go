@@ -28,7 +28,7 @@ func cmdWorker(ctx context.Context, e *env, args []string) error {
 	role := args[0]
 	fs, cfgPath, verbose := newFlags(e, "worker "+role)
 	url := fs.String("nats", os.Getenv("MIRSAD_NATS"), "NATS server URL(s), comma-separated (default $MIRSAD_NATS)")
-	jobs := fs.Int("jobs", 1, "fetch: sources crawled at once")
+	jobs := fs.Int("jobs", 4, "fetch: sources crawled at once (as many as one serve crawls)")
 	state := fs.String("state", "", "fetch: a bbolt file remembering what this worker already sent (default: memory only)")
 	if err := parse(e, fs, args[1:], verbose); err != nil {
 		return err

@@ -87,7 +87,9 @@ type FetchOptions struct {
 	// earlier job, without it every job sends every item again (the
 	// stream and the indexer drop what is unchanged).
 	Crawler crawler.Options
-	// Jobs is how many sources the worker crawls at once: 1.
+	// Jobs is how many sources the worker crawls at once: 4, as many as
+	// single-process mode (crawler.Options.Concurrency), so one worker
+	// does what one serve did.
 	Jobs int
 	// BusyDelay is how long a job whose host is leased by another worker
 	// waits before it is offered again: 1s.
@@ -104,7 +106,7 @@ type FetchOptions struct {
 // JobAckWait passes without a sign of life.
 func RunFetcher(ctx context.Context, c *Conn, opts FetchOptions) error {
 	if opts.Jobs <= 0 {
-		opts.Jobs = 1
+		opts.Jobs = 4
 	}
 	if opts.BusyDelay <= 0 {
 		opts.BusyDelay = time.Second
