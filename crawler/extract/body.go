@@ -368,7 +368,15 @@ var boilerplatePrefixes = []string{
 	"read more:", "read also", "also read", "related:", "related articles", "related stories",
 	"see also:", "share this", "follow us on", "sign up for", "subscribe to our",
 	"this copy is for your personal, non-commercial use", "click here to", "copyright ©", "copyright (c)",
-	"© ", "all rights reserved", "see more:", "write to ",
+	"© ", "all rights reserved", "see more:", "write to ", "subscribe now", "if you enjoyed reading",
+	"we want to hear what you think",
+	// Spanish, Portuguese, French, German, Italian: the same pointers.
+	"lea también", "lee también", "lea más:", "lee más:", "le puede interesar", "te puede interesar",
+	"también te puede interesar", "puedes ver:", "vea también", "ver también:", "mira también",
+	"contenido relacionado", "noticias relacionadas", "artículos relacionados", "leia também",
+	"leia mais:", "veja também", "lire aussi", "à lire aussi", "a lire aussi", "voir aussi",
+	"sur le même sujet", "lesen sie auch", "mehr zum thema", "schon gelesen?", "auch interessant:",
+	"das könnte sie auch interessieren", "leggi anche", "potrebbe interessarti",
 }
 
 // boilerplateExact are whole lines that are UI, not text.
