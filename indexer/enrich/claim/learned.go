@@ -517,7 +517,7 @@ func (d *mdoc) roleContext(c cueSpan, ri *ruleInfo, cueAt map[int]bool) *roleCtx
 }
 
 // tagCues runs the cue tagger over every sentence.
-func (d *mdoc) tagCues(w weights, ri *ruleInfo) []cueSpan {
+func (d *mdoc) tagCues(w scorer, ri *ruleInfo) []cueSpan {
 	var out []cueSpan
 	var f feats
 	for _, sr := range d.sents {
@@ -547,7 +547,7 @@ func (d *mdoc) tagCues(w weights, ri *ruleInfo) []cueSpan {
 
 // tagRoles labels the window of one cue and returns its labels, indexed
 // from the window start lo.
-func (d *mdoc) tagRoles(w weights, rc *roleCtx) (int, []int) {
+func (d *mdoc) tagRoles(w scorer, rc *roleCtx) (int, []int) {
 	lo, hi := d.window(rc.c)
 	labels := make([]int, hi-lo)
 	var f feats
@@ -619,7 +619,8 @@ func (st *state) learnedEN(m *EnglishModel, sents []sentence) {
 	rules := append([]Attribution(nil), st.out...)
 	rules0 := append([]Attribution(nil), rules...)
 	ri := d.rulesOf(rules)
-	cues := d.tagCues(m.cue, ri)
+	cueT, roleT := m.tables()
+	cues := d.tagCues(cueT, ri)
 	cueAt := map[int]bool{}
 	for _, c := range cues {
 		for k := c.a; k <= c.b; k++ {
@@ -650,7 +651,7 @@ func (st *state) learnedEN(m *EnglishModel, sents []sentence) {
 			continue // the rules read this cue
 		}
 		rc := d.roleContext(c, ri, cueAt)
-		lo, labels := d.tagRoles(m.role, rc)
+		lo, labels := d.tagRoles(roleT, rc)
 		contents := d.runs(lo, labels, 2, c)
 		if len(contents) == 0 {
 			continue

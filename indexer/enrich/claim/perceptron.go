@@ -9,11 +9,17 @@ import (
 	"io"
 	"math"
 	"sort"
+	"sync"
 )
 
 // nLab is the number of labels of both taggers: O/B/I for cues, O/S/C for
 // the source and content of one cue.
 const nLab = 3
+
+// scorer gives the score of each label for a set of features.
+type scorer interface {
+	scores(feats []uint32) [nLab]float32
+}
 
 // weights are the averaged perceptron weights of one tagger, keyed by the
 // hash of a feature string. Hashing keeps the embedded model small and the
@@ -121,6 +127,75 @@ func (t *trainWeights) averaged(minWeight float64) weights {
 // PolNeAR by TrainEnglish.
 type EnglishModel struct {
 	cue, role weights
+	// lookup tables built from cue and role on first use
+	once            sync.Once
+	cueTab, roleTab *table
+}
+
+func (m *EnglishModel) tables() (*table, *table) {
+	m.once.Do(func() {
+		m.cueTab, m.roleTab = newTable(m.cue), newTable(m.role)
+	})
+	return m.cueTab, m.roleTab
+}
+
+// table is an open-addressing copy of weights: the feature keys are hashes
+// already, so a slot is found without rehashing and key and weights share
+// a cache line; scoring an article is mostly these lookups.
+type table struct {
+	slots []slot
+	mask  uint32
+	zero  [nLab]float32 // the weights of key 0, which marks empty slots
+}
+
+type slot struct {
+	key uint32
+	w   [nLab]float32
+}
+
+func newTable(w weights) *table {
+	n := 16
+	for n < 2*len(w) {
+		n *= 2
+	}
+	t := &table{slots: make([]slot, n), mask: uint32(n - 1)}
+	for k, v := range w {
+		if k == 0 {
+			t.zero = v
+			continue
+		}
+		i := k & t.mask
+		for t.slots[i].key != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = slot{k, v}
+	}
+	return t
+}
+
+func (t *table) scores(feats []uint32) [nLab]float32 {
+	var out [nLab]float32
+	for _, f := range feats {
+		if f == 0 {
+			for k := range out {
+				out[k] += t.zero[k]
+			}
+			continue
+		}
+		for i := f & t.mask; ; i = (i + 1) & t.mask {
+			s := &t.slots[i]
+			if s.key == f {
+				for k := range out {
+					out[k] += s.w[k]
+				}
+				break
+			}
+			if s.key == 0 {
+				break
+			}
+		}
+	}
+	return out
 }
 
 const modelMagic = "mirsad-claim-en-2"

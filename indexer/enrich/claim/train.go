@@ -234,12 +234,13 @@ type EnglishDiagnostics struct {
 // Diagnose measures m's cue tagger and its role tagger on gold cues.
 func (m *EnglishModel) Diagnose(arts []TrainingArticle) EnglishDiagnostics {
 	rules := New(Options{RulesOnly: true})
+	cueT, roleT := m.tables()
 	var pc, pcOK, gc, gcOK, ctp, cpred, cgold, srcN, srcOK int
 	missed, spurious := map[string]int{}, map[string]int{}
 	for _, a := range arts {
 		td := prepareTrain(rules, a)
 		d := td.d
-		cues := d.tagCues(m.cue, td.ri)
+		cues := d.tagCues(cueT, td.ri)
 		pred := map[int]bool{}
 		for _, c := range cues {
 			pc++
@@ -271,7 +272,7 @@ func (m *EnglishModel) Diagnose(arts []TrainingArticle) EnglishDiagnostics {
 				missed[strings.ToLower(d.text[d.toks[r.c.a].s:d.toks[r.c.b].e])]++
 			}
 			rc := d.roleContext(r.c, td.ri, td.cueAt)
-			lo, labels := d.tagRoles(m.role, rc)
+			lo, labels := d.tagRoles(roleT, rc)
 			hasSrc, okSrc := false, false
 			for i, g := range r.labels {
 				if g == 2 && d.toks[i].word {
