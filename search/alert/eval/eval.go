@@ -46,8 +46,9 @@ type Options struct {
 	Rounds        int // runs of each configuration, alternating; default 1
 	Seed          uint64
 	Workload      string // WorkloadBroad (default) or WorkloadSelective
-	// NoPrefilterRows adds the in-memory bleve strategy and the bleve
-	// configurations without the term prefilter.
+	// NoPrefilterRows adds the term matcher analysing the batch itself,
+	// the in-memory bleve strategy and the bleve configurations without
+	// the term prefilter.
 	NoPrefilterRows bool
 	Logger          *slog.Logger
 }
@@ -115,11 +116,11 @@ func Run(ctx context.Context, opts Options, w io.Writer) error {
 	configs := []config{
 		none,
 		{"terms: in Go, indexer's analysis", alert.MatchTerms, false, true},
-		{"terms, analysing the batch again", alert.MatchTerms, false, false},
 		{"index: DocIDQuery on main index", alert.MatchIndex, false, false},
 	}
 	if opts.NoPrefilterRows {
 		configs = append(configs,
+			config{"terms, analysing the batch again", alert.MatchTerms, false, false},
 			config{"memory: in-memory batch index", alert.MatchMemory, false, false},
 			config{"index, no term prefilter", alert.MatchIndex, true, false},
 			config{"memory, no term prefilter", alert.MatchMemory, true, false})

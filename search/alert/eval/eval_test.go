@@ -15,8 +15,8 @@ import (
 //	MIRSAD_BENCH=1 go test ./search/alert/eval -run TestReport -v -timeout 60m
 //
 // MIRSAD_ALERT_WORKLOAD=selective picks the selective subscription mix;
-// MIRSAD_ALERT_NOPREFILTER=1 adds the in-memory strategy and the rows
-// without the term prefilter;
+// MIRSAD_ALERT_NOPREFILTER=1 adds the term matcher analysing the batch
+// itself, the in-memory strategy and the rows without the term prefilter;
 // MIRSAD_ALERT_ROUNDS=N repeats every configuration N times, alternating.
 func TestReport(t *testing.T) {
 	if os.Getenv("MIRSAD_BENCH") != "1" {
