@@ -331,3 +331,54 @@ func FuzzIsByline(f *testing.F) {
 		}
 	})
 }
+
+func TestFastPath(t *testing.T) {
+	para := func(s string) string { return "<p>" + s + "</p>" }
+	body := para("Egyptian and Qatari mediators met both delegations in Cairo on Sunday to discuss the second phase of the ceasefire.") +
+		para("A senior official said the talks would resume within ten days, after consultations in Doha and Ankara.") +
+		para("The Turkish foreign minister told reporters in Ankara that his country was ready to send observers to monitor the truce if both sides agreed.") +
+		para("The United States envoy was due in the region later in the week, according to two diplomats who asked not to be named because the plans were not public.") +
+		para("Aid agencies said that more trucks had crossed into the strip since the truce began, but that the numbers remained far below what was needed.") +
+		para("Negotiators are expected to discuss the exchange of remaining hostages and prisoners, the reopening of crossings and the governance of the strip.") +
+		para("Officials in Doha said a joint statement could be issued once the delegations had consulted their leaderships on the proposals.")
+	// Over 1,000 characters: shorter bodies send the full path to
+	// trafilatura's fallbacks, which may glue the headline onto the text.
+	page := func(inner string) []byte {
+		return []byte(`<!DOCTYPE html><html lang="en"><head><title>Mediators meet in Cairo</title></head><body>` +
+			`<nav><a href="/">Home</a> <a href="/world">World</a></nav>` + inner + `<footer><p>Copyright 2025</p></footer></body></html>`)
+	}
+	tests := []struct {
+		name string
+		html []byte
+		fast bool
+	}{
+		{"one article of plain prose", page(`<article><h1>Mediators meet in Cairo</h1>` + body + `</article>`), true},
+		{"itemprop articleBody among teaser articles", page(`<article><a href="/x">Other story</a></article><div itemprop="articleBody">` + body + `</div><article><a href="/y">Third story</a></article>`), true},
+		{"two articles", page(`<article>` + body + `</article><article>` + body + `</article>`), false},
+		{"a div inside the article", page(`<article><div>` + body + `</div></article>`), false},
+		{"a related block inside the article", page(`<article>` + body + `<p class="related-links"><a href="/z">More on the talks in Cairo and Doha</a></p></article>`), false},
+		{"much text outside the article", page(`<article>` + body + `</article><div>` + body + `</div>`), false},
+		{"no paragraphs", page(`<article><h1>Mediators meet in Cairo</h1><span>` + strings.Repeat("Text without paragraphs. ", 10) + `</span></article>`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fast, err := Extract(tt.html, "https://news.example.com/a", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fast.Methods["body"] == MethodContainer; got != tt.fast {
+				t.Fatalf("fast path fired: %v, want %v (body method %q)", got, tt.fast, fast.Methods["body"])
+			}
+			full, err := Extract(tt.html, "https://news.example.com/a", Options{NoFastPath: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if full.Methods["body"] != MethodTrafilatura {
+				t.Errorf("NoFastPath: body method %q", full.Methods["body"])
+			}
+			if tt.fast && fast.Body != full.Body {
+				t.Errorf("fast path body differs from the full path's:\nfast: %q\nfull: %q", fast.Body, full.Body)
+			}
+		})
+	}
+}
