@@ -130,7 +130,13 @@ func newScheduler(ctx context.Context, logger *slog.Logger, runner *runs.Runner,
 		t := now().UTC()
 		if interval := scheduleInterval(spec, t); !found || t.Sub(last) > interval {
 			logger.Info("catch-up run", "source", name, "last_success", last, "interval", interval)
-			go chain.Then(cron.FuncJob(run("catch-up"))).Run()
+			// Started by the runner, not in a goroutine of our own, so
+			// that shutdown waits for it (runner.Wait) and records it as
+			// interrupted before the store closes: the reliability suite
+			// found catch-up runs left "running" after a clean SIGTERM.
+			if _, err := runner.Start("catch-up", name); err != nil && !errors.Is(err, runs.ErrBusy) {
+				logger.Error("catch-up run not started", "source", name, "err", err)
+			}
 		}
 	}
 	return sched, nil
