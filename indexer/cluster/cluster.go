@@ -5,8 +5,10 @@
 // (plus what LSH bands propose, all an undated article gets); the
 // signature filters them and the exact Jaccard similarity of the stored
 // shingles, a lead check, a stricter bar within one outlet and a higher
-// bar for outlets' articles more than NearGap apart decide (see Matches
-// and docs/bench/clustering.md for why). State lives in the
+// bar for outlets' articles more than NearGap apart decide, and the rare
+// words of each article's lead (words few articles of that day carry)
+// rescue an outlet's rewritten update and a copy run overnight (see
+// Matches and docs/bench/clustering.md for why). State lives in the
 // caller's bbolt file (buckets prefixed "cluster_"); signatures are
 // rebuilt into memory at start, shingle sets are read on demand.
 package cluster
@@ -32,7 +34,7 @@ import (
 // pairs (see docs/bench/clustering.md).
 const (
 	DefaultThreshold           = 0.10
-	DefaultSameSourceThreshold = 0.80
+	DefaultSameSourceThreshold = 0.90
 	DefaultSameMinuteThreshold = 0.30
 	DefaultLeadThreshold       = 0.02
 	DefaultLeadWords           = 50
@@ -41,6 +43,12 @@ const (
 	DefaultFarThreshold        = 0.30
 	DefaultRepublishThreshold  = 0.90
 	DefaultRepublishGap        = 72 * time.Hour
+	DefaultRareWindow          = 24 * time.Hour
+	DefaultRareDF              = 5
+	DefaultRareMin             = -1
+	DefaultRareSameSource      = 0.6
+	DefaultRareSameSimilarity  = 0.4
+	DefaultRareFar             = 0.6
 	DefaultShingle             = 3
 	DefaultHashes              = 128
 	DefaultBands               = 64
@@ -53,6 +61,11 @@ var docsBucket = []byte("cluster_docs")
 // shingles; they are read only for candidates that pass the signature
 // check, so they stay out of memory.
 var shinglesBucket = []byte("cluster_shingles")
+
+// wordsBucket maps a document id to the sorted 32-bit hashes of its
+// distinct words: what another article's rare lead words are looked up in,
+// and what the word counts of the rare-word window are rebuilt from.
+var wordsBucket = []byte("cluster_words")
 
 // Options configure a Clusterer.
 type Options struct {
@@ -109,6 +122,36 @@ type Options struct {
 	// and no follow-up keeps nine tenths of the earlier text.
 	RepublishThreshold float64
 	RepublishGap       time.Duration
+	// RareWindow and RareDF define an article's rare lead words: words of
+	// its lead found in at most RareDF articles (itself included) published
+	// within RareWindow of it, among those the Clusterer has seen (defaults
+	// DefaultRareWindow and DefaultRareDF; a negative RareWindow disables
+	// rare words and the three checks below). Shingle overlap cannot tell a
+	// rewritten lead from a next-day development that carries the earlier
+	// report as background; the rare words of the lead (names, figures,
+	// places of that day's news) can: a rewrite keeps them, a development
+	// brings new ones.
+	RareWindow time.Duration
+	RareDF     int
+	// RareMin is the smallest share of either article's rare lead words
+	// found in the other for articles of different sources within NearGap
+	// (default DefaultRareMin, which is negative: off; on the labelled
+	// pairs a floor cost recall without gaining precision).
+	RareMin float64
+	// RareSameSource lets two articles of one source below
+	// SameSourceThreshold match when each one's rare lead words are at
+	// least this share found in the other and their Jaccard similarity is
+	// at least RareSameSimilarity: an outlet's update of its own report
+	// under a new first paragraph (defaults DefaultRareSameSource and
+	// DefaultRareSameSimilarity; negative RareSameSource disables).
+	RareSameSource     float64
+	RareSameSimilarity float64
+	// RareFar lets articles of different sources more than NearGap apart
+	// and below FarThreshold match when each one's rare lead words are at
+	// least this share found in the other (and the Threshold and lead
+	// checks hold): a copy a second outlet ran overnight (default
+	// DefaultRareFar; negative disables).
+	RareFar float64
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -123,7 +166,9 @@ type Clusterer struct {
 	mu       sync.RWMutex
 	docs     map[string]*record
 	bands    []map[uint64][]string
-	byHour   map[int64][]string  // dated articles by hour of publication
+	byHour   map[int64][]string         // dated articles by hour of publication
+	wordDF   map[int64]map[uint32]int32 // hour -> word hash -> articles of that hour with it
+	newest   time.Time
 	clusters map[string][]string // cluster id -> member ids
 }
 
@@ -135,6 +180,7 @@ type record struct {
 	Published time.Time
 	Sig       []uint32
 	Lead      []uint32 // sorted distinct 32-bit hashes of the lead's shingles
+	Rare      []uint32 // sorted hashes of the lead's rare words when it was assigned
 }
 
 // New opens the clusterer's buckets in opts.DB and rebuilds the in-memory
@@ -163,6 +209,7 @@ func New(opts Options) (*Clusterer, error) {
 		docs:     map[string]*record{},
 		bands:    make([]map[uint64][]string, opts.Bands),
 		byHour:   map[int64][]string{},
+		wordDF:   map[int64]map[uint32]int32{},
 		clusters: map[string][]string{},
 	}
 	for i := range c.bands {
@@ -172,10 +219,32 @@ func New(opts Options) (*Clusterer, error) {
 		if _, err := tx.CreateBucketIfNotExists(shinglesBucket); err != nil {
 			return err
 		}
+		wb, err := tx.CreateBucketIfNotExists(wordsBucket)
+		if err != nil {
+			return err
+		}
 		b, err := tx.CreateBucketIfNotExists(docsBucket)
 		if err != nil {
 			return err
 		}
+		defer func() {
+			if opts.RareWindow <= 0 {
+				return
+			}
+			// Word counts only for the window around the newest article:
+			// older hours are pruned as the Clusterer runs anyway.
+			for _, r := range c.docs {
+				if r.Published.After(c.newest) {
+					c.newest = r.Published
+				}
+			}
+			from := c.newest.Add(-2 * opts.RareWindow)
+			for id, r := range c.docs {
+				if !r.Published.IsZero() && !r.Published.Before(from) {
+					c.dfAdd(r.Published, decodeU32s(wb.Get([]byte(id))), 1)
+				}
+			}
+		}()
 		return b.ForEach(func(k, v []byte) error {
 			r, err := decodeRecord(v)
 			if err != nil {
@@ -229,6 +298,24 @@ func WithDefaults(opts Options) Options {
 	if opts.RepublishGap == 0 {
 		opts.RepublishGap = DefaultRepublishGap
 	}
+	if opts.RareWindow == 0 {
+		opts.RareWindow = DefaultRareWindow
+	}
+	if opts.RareDF == 0 {
+		opts.RareDF = DefaultRareDF
+	}
+	if opts.RareMin == 0 {
+		opts.RareMin = DefaultRareMin
+	}
+	if opts.RareSameSource == 0 {
+		opts.RareSameSource = DefaultRareSameSource
+	}
+	if opts.RareSameSimilarity == 0 {
+		opts.RareSameSimilarity = DefaultRareSameSimilarity
+	}
+	if opts.RareFar == 0 {
+		opts.RareFar = DefaultRareFar
+	}
 	if opts.Shingle == 0 {
 		opts.Shingle = DefaultShingle
 	}
@@ -262,6 +349,7 @@ type Features struct {
 	Similarity float64       // Jaccard similarity of the whole texts (exact when checked, else Estimate)
 	Estimate   float64       // MinHash estimate of Similarity
 	Lead       float64       // smaller share of either lead found in the other article
+	Rare       float64       // smaller share of either article's rare lead words found in the other, -1 if neither has any
 	Gap        time.Duration // difference in publication time, 0 if undated
 	SameLang   bool
 	SameSource bool
@@ -271,10 +359,59 @@ type Features struct {
 // Compare returns the features of a pair, as Assign would see them
 // (Similarity stays the MinHash estimate and Lead zero when the estimate is
 // too low for Assign to look closer).
+// Rare lead words are counted against the articles the Clusterer holds.
 func (c *Clusterer) Compare(a, b *document.Article) Features {
-	ra, fa := c.prepare(a)
-	rb, fb := c.prepare(b)
-	return c.features(ra, fa, rb, func() []uint32 { return fb })
+	pa, pb := c.prepare(a), c.prepare(b)
+	c.mu.RLock()
+	pa.rec.Rare = c.rareOf(pa.rec.Published, pa.lead)
+	pb.rec.Rare = c.rareOf(pb.rec.Published, pb.lead)
+	c.mu.RUnlock()
+	return c.features(pa.rec, pa.full, pa.words, pb.rec, func() ([]uint32, []uint32) { return pb.full, pb.words })
+}
+
+// CompareStored returns the features of two assigned articles as the
+// Clusterer holds them (rare lead words as counted when each was
+// assigned), with the exact Jaccard similarity and lead checks whatever the
+// thresholds. It lets an evaluation see a pair the way Assign saw it.
+func (c *Clusterer) CompareStored(idA, idB string) (Features, error) {
+	c.mu.RLock()
+	ra, rb := c.docs[idA], c.docs[idB]
+	c.mu.RUnlock()
+	if ra == nil || rb == nil {
+		return Features{}, fmt.Errorf("cluster: compare: %s or %s not assigned", idA, idB)
+	}
+	var fa, wa, fb, wb []uint32
+	err := c.opts.DB.View(func(tx *bolt.Tx) error {
+		fa, wa = decodeU32s(tx.Bucket(shinglesBucket).Get([]byte(idA))), decodeU32s(tx.Bucket(wordsBucket).Get([]byte(idA)))
+		fb, wb = decodeU32s(tx.Bucket(shinglesBucket).Get([]byte(idB))), decodeU32s(tx.Bucket(wordsBucket).Get([]byte(idB)))
+		return nil
+	})
+	if err != nil {
+		return Features{}, fmt.Errorf("cluster: compare: %w", err)
+	}
+	f := c.features(ra, fa, wa, rb, func() ([]uint32, []uint32) { return fb, wb })
+	if len(fa) > 0 && len(fb) > 0 {
+		n := intersect(fa, fb)
+		f.Similarity = float64(n) / float64(len(fa)+len(fb)-n)
+	}
+	f.Lead = min(containment(ra.Lead, fb), containment(rb.Lead, fa))
+	f.Rare = rareShare(ra.Rare, wb, rb.Rare, wa)
+	return f, nil
+}
+
+// rareShare is the smaller share of x found in ySet and of y found in
+// xSet, skipping an empty side; -1 when both are empty.
+func rareShare(x, ySet, y, xSet []uint32) float64 {
+	r := -1.0
+	if len(x) > 0 {
+		r = containment(x, ySet)
+	}
+	if len(y) > 0 {
+		if s := containment(y, xSet); r < 0 || s < r {
+			r = s
+		}
+	}
+	return r
 }
 
 // Match reports whether a pair with these features is one story under the
@@ -295,22 +432,32 @@ func Matches(opts Options, f Features) bool {
 	if opts.MaxGap > 0 && f.Gap > opts.MaxGap {
 		return false
 	}
+	rare := opts.RareWindow > 0 && f.Rare >= 0
 	if f.SameSource {
 		if opts.SameMinuteThreshold >= 0 && f.Gap < time.Minute && f.Dated {
 			return f.Similarity >= min(opts.SameMinuteThreshold, opts.SameSourceThreshold)
 		}
-		return f.Similarity >= opts.SameSourceThreshold
+		if f.Similarity >= opts.SameSourceThreshold {
+			return true
+		}
+		return rare && opts.RareSameSource >= 0 && f.Rare >= opts.RareSameSource && f.Similarity >= opts.RareSameSimilarity
 	}
+	lead := opts.LeadThreshold < 0 || f.Lead >= opts.LeadThreshold
 	if opts.NearGap > 0 && f.Gap > opts.NearGap && f.Similarity < opts.FarThreshold {
+		return rare && opts.RareFar >= 0 && f.Rare >= opts.RareFar && f.Similarity >= opts.Threshold && lead
+	}
+	if rare && opts.RareMin >= 0 && f.Rare < opts.RareMin {
 		return false
 	}
-	return f.Similarity >= opts.Threshold && (opts.LeadThreshold < 0 || f.Lead >= opts.LeadThreshold)
+	return f.Similarity >= opts.Threshold && lead
 }
 
-// features compares r (with all its shingles rFull) to o. oFull is
-// loaded only when the lead check can change the outcome.
-func (c *Clusterer) features(r *record, rFull []uint32, o *record, oFull func() []uint32) Features {
+// features compares r (with all its shingles rFull and words rWords) to
+// o. o's shingles and words are loaded only when the exact checks can
+// change the outcome.
+func (c *Clusterer) features(r *record, rFull, rWords []uint32, o *record, oLoad func() (full, words []uint32)) Features {
 	f := Features{
+		Rare:       -1,
 		Estimate:   Similarity(r.Sig, o.Sig),
 		SameLang:   r.Lang == o.Lang,
 		SameSource: r.Source != "" && r.Source == o.Source,
@@ -328,12 +475,13 @@ func (c *Clusterer) features(r *record, rFull []uint32, o *record, oFull func() 
 		lowest = min(lowest, c.opts.SameMinuteThreshold)
 	}
 	if f.SameLang && f.Estimate >= max(lowest-prefilterMargin, lowest/3) {
-		of := oFull()
+		of, ow := oLoad()
 		if len(rFull) > 0 && len(of) > 0 {
 			n := intersect(rFull, of)
 			f.Similarity = float64(n) / float64(len(rFull)+len(of)-n)
 		}
 		f.Lead = min(containment(r.Lead, of), containment(o.Lead, rFull))
+		f.Rare = rareShare(r.Rare, ow, o.Rare, rWords)
 	}
 	return f
 }
@@ -345,9 +493,17 @@ func (c *Clusterer) features(r *record, rFull []uint32, o *record, oFull func() 
 // articles of the same day are not read from disk.
 const prefilterMargin = 0.1
 
-// prepare computes an article's record and the sorted 32-bit hashes of all
-// its shingles.
-func (c *Clusterer) prepare(a *document.Article) (*record, []uint32) {
+// prepared is an article reduced to what the Clusterer compares: its
+// record (Rare still unset), the sorted 32-bit hashes of all its shingles,
+// of its distinct words and of its lead's distinct words.
+type prepared struct {
+	id                string
+	rec               *record
+	full, words, lead []uint32
+}
+
+// prepare computes an article's record and hash sets.
+func (c *Clusterer) prepare(a *document.Article) prepared {
 	text := Text(a)
 	lang := a.Lang
 	if lang == "" {
@@ -356,11 +512,83 @@ func (c *Clusterer) prepare(a *document.Article) (*record, []uint32) {
 	words := Words(text)
 	shingles := Shingles(words, c.opts.Shingle)
 	r := &record{Lang: lang, Source: sourceKey(a), Published: a.Published, Sig: c.hasher.signature(shingles)}
+	p := prepared{id: a.ID, rec: r, full: hashes32(shingles)}
+	if c.opts.RareWindow > 0 {
+		p.words = hashes32(Shingles(words, 1))
+	}
 	if len(words) > c.opts.LeadWords {
 		words = words[:c.opts.LeadWords]
 	}
 	r.Lead = hashes32(Shingles(words, c.opts.Shingle))
-	return r, hashes32(shingles)
+	if c.opts.RareWindow > 0 {
+		p.lead = hashes32(Shingles(words, 1))
+	}
+	return p
+}
+
+// rareOf returns the words of lead found in fewer than RareDF articles the
+// Clusterer holds within RareWindow of published (so at most RareDF with
+// the article itself); nil for an undated article, which has no window.
+// Called with c.mu held.
+func (c *Clusterer) rareOf(published time.Time, lead []uint32) []uint32 {
+	if c.opts.RareWindow <= 0 || published.IsZero() {
+		return nil
+	}
+	from, to := hourOf(published.Add(-c.opts.RareWindow)), hourOf(published.Add(c.opts.RareWindow))
+	var out []uint32
+	for _, w := range lead {
+		n := int32(0)
+		for h := from; h <= to && n < int32(c.opts.RareDF); h++ {
+			n += c.wordDF[h][w]
+		}
+		if n < int32(c.opts.RareDF) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// dfAdd counts (delta 1) or uncounts (-1) an article's words in its hour.
+// Called with c.mu held.
+func (c *Clusterer) dfAdd(published time.Time, words []uint32, delta int32) {
+	if c.opts.RareWindow <= 0 || published.IsZero() || len(words) == 0 {
+		return
+	}
+	h := hourOf(published)
+	m := c.wordDF[h]
+	if m == nil {
+		m = make(map[uint32]int32, len(words))
+		c.wordDF[h] = m
+	}
+	for _, w := range words {
+		if n := m[w] + delta; n > 0 {
+			m[w] = n
+		} else {
+			delete(m, w)
+		}
+	}
+	if len(m) == 0 {
+		delete(c.wordDF, h)
+	}
+	if delta > 0 && published.After(c.newest) {
+		c.newest = published
+	}
+}
+
+// dfPrune drops the word counts of hours no article near the newest one
+// looks at, so memory follows the window, not the archive. Articles much
+// older than the newest (a backfill) find few counts and more rare words.
+// Called with c.mu held.
+func (c *Clusterer) dfPrune() {
+	if c.opts.RareWindow <= 0 || c.newest.IsZero() {
+		return
+	}
+	oldest := hourOf(c.newest.Add(-2 * c.opts.RareWindow))
+	for h := range c.wordDF {
+		if h < oldest {
+			delete(c.wordDF, h)
+		}
+	}
 }
 
 // hashes32 keeps the high half of each 64-bit shingle hash, sorted and
@@ -431,18 +659,12 @@ func (c *Clusterer) Assign(a *document.Article) (string, error) {
 // for callers that flush in batches. Articles of the batch may cluster with
 // each other.
 func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
-	type prepared struct {
-		id   string
-		rec  *record
-		full []uint32
-	}
 	ps := make([]prepared, len(as))
 	for i, a := range as {
 		if a == nil || a.ID == "" {
 			return nil, errors.New("cluster: article without id")
 		}
-		rec, full := c.prepare(a)
-		ps[i] = prepared{a.ID, rec, full}
+		ps[i] = c.prepare(a)
 	}
 
 	c.mu.Lock()
@@ -453,12 +675,12 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cluster: read: %w", err)
 	}
-	pending := map[string][]uint32{} // shingles of this batch, not yet stored
-	load := func(id string) []uint32 {
-		if full, ok := pending[id]; ok {
-			return full
+	pending := map[string]prepared{} // this batch, not yet stored
+	load := func(id string) ([]uint32, []uint32) {
+		if p, ok := pending[id]; ok {
+			return p.full, p.words
 		}
-		return decodeU32s(rtx.Bucket(shinglesBucket).Get([]byte(id)))
+		return decodeU32s(rtx.Bucket(shinglesBucket).Get([]byte(id))), c.loadWords(rtx, id)
 	}
 	out := make([]string, len(ps))
 	changed := make(map[string]*record, len(ps))
@@ -469,16 +691,21 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 					// Same text, corrected date: same cluster, re-filed
 					// under its new hour.
 					c.remove(p.id, old)
-					p.rec.Cluster = old.Cluster
+					p.rec.Cluster, p.rec.Rare = old.Cluster, old.Rare
 					c.add(p.id, p.rec)
+					c.dfAdd(old.Published, p.words, -1)
+					c.dfAdd(p.rec.Published, p.words, 1)
 					changed[p.id] = p.rec
 				}
 				out[i] = old.Cluster
 				continue
 			}
 			c.remove(p.id, old)
+			c.dfAdd(old.Published, c.loadWords(rtx, p.id), -1)
 		}
-		p.rec.Cluster = c.best(p.rec, p.full, load)
+		p.rec.Rare = c.rareOf(p.rec.Published, p.lead)
+		c.dfAdd(p.rec.Published, p.words, 1)
+		p.rec.Cluster = c.best(p.rec, p.full, p.words, load)
 		if p.rec.Cluster == "" {
 			p.rec.Cluster = p.id
 			if _, taken := c.clusters[p.id]; taken {
@@ -488,10 +715,11 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 			}
 		}
 		c.add(p.id, p.rec)
-		pending[p.id] = p.full
+		pending[p.id] = p
 		changed[p.id] = p.rec
 		out[i] = p.rec.Cluster
 	}
+	c.dfPrune()
 	if err := rtx.Rollback(); err != nil {
 		return nil, fmt.Errorf("cluster: read: %w", err)
 	}
@@ -499,13 +727,16 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 		return out, nil
 	}
 	err = c.opts.DB.Update(func(tx *bolt.Tx) error {
-		docs, shingles := tx.Bucket(docsBucket), tx.Bucket(shinglesBucket)
+		docs, shingles, words := tx.Bucket(docsBucket), tx.Bucket(shinglesBucket), tx.Bucket(wordsBucket)
 		for id, r := range changed {
 			if err := docs.Put([]byte(id), encodeRecord(r)); err != nil {
 				return err
 			}
-			if full, ok := pending[id]; ok {
-				if err := shingles.Put([]byte(id), encodeU32s(full)); err != nil {
+			if p, ok := pending[id]; ok {
+				if err := shingles.Put([]byte(id), encodeU32s(p.full)); err != nil {
+					return err
+				}
+				if err := words.Put([]byte(id), encodeU32s(p.words)); err != nil {
 					return err
 				}
 			}
@@ -523,7 +754,7 @@ func (c *Clusterer) AssignBatch(as []*document.Article) ([]string, error) {
 // (compared by signature first, which is cheap at news volumes) plus what
 // the LSH bands propose, which is all an undated article gets. Called with
 // c.mu held.
-func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32) string {
+func (c *Clusterer) best(r *record, full, words []uint32, load func(id string) ([]uint32, []uint32)) string {
 	if len(r.Sig) == 0 {
 		return ""
 	}
@@ -539,7 +770,7 @@ func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32
 		if len(o.Sig) != len(r.Sig) {
 			return
 		}
-		f := c.features(r, full, o, func() []uint32 { return load(id) })
+		f := c.features(r, full, words, o, func() ([]uint32, []uint32) { return load(id) })
 		if !c.Match(f) {
 			return
 		}
@@ -567,6 +798,16 @@ func (c *Clusterer) best(r *record, full []uint32, load func(id string) []uint32
 }
 
 func hourOf(t time.Time) int64 { return t.Unix() / 3600 }
+
+// loadWords reads an article's stored word hashes (nil for stores written
+// before words were kept).
+func (c *Clusterer) loadWords(tx *bolt.Tx, id string) []uint32 {
+	b := tx.Bucket(wordsBucket)
+	if b == nil {
+		return nil
+	}
+	return decodeU32s(b.Get([]byte(id)))
+}
 
 func encodeU32s(xs []uint32) []byte {
 	b := make([]byte, 0, 4*len(xs))
@@ -648,8 +889,13 @@ func (c *Clusterer) Remove(docID string) error {
 	if !ok {
 		return nil
 	}
+	var words []uint32
 	err := c.opts.DB.Update(func(tx *bolt.Tx) error {
+		words = c.loadWords(tx, docID)
 		if err := tx.Bucket(docsBucket).Delete([]byte(docID)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(wordsBucket).Delete([]byte(docID)); err != nil {
 			return err
 		}
 		return tx.Bucket(shinglesBucket).Delete([]byte(docID))
@@ -658,6 +904,7 @@ func (c *Clusterer) Remove(docID string) error {
 		return fmt.Errorf("cluster: remove %s: %w", docID, err)
 	}
 	c.remove(docID, r)
+	c.dfAdd(r.Published, words, -1)
 	return nil
 }
 
@@ -715,8 +962,9 @@ func (c *Clusterer) compare(x, y string) int {
 
 // Record layout: version byte, uvarint-prefixed cluster, lang and source,
 // varint unix nanoseconds (0 = no date), then the signature and the lead
-// hashes, each as a uvarint count of little-endian uint32s.
-const recordVersion = 1
+// hashes, each as a uvarint count of little-endian uint32s; version 2 adds
+// the rare lead words the same way (version 1 records have none).
+const recordVersion = 2
 
 func encodeRecord(r *record) []byte {
 	b := make([]byte, 0, 32+len(r.Cluster)+4*len(r.Sig))
@@ -732,7 +980,7 @@ func encodeRecord(r *record) []byte {
 		ns = r.Published.UnixNano()
 	}
 	b = binary.AppendVarint(b, ns)
-	for _, xs := range [][]uint32{r.Sig, r.Lead} {
+	for _, xs := range [][]uint32{r.Sig, r.Lead, r.Rare} {
 		b = binary.AppendUvarint(b, uint64(len(xs)))
 		for _, v := range xs {
 			b = binary.LittleEndian.AppendUint32(b, v)
@@ -742,9 +990,10 @@ func encodeRecord(r *record) []byte {
 }
 
 func decodeRecord(b []byte) (*record, error) {
-	if len(b) == 0 || b[0] != recordVersion {
+	if len(b) == 0 || b[0] < 1 || b[0] > recordVersion {
 		return nil, errors.New("unknown record version")
 	}
+	version := b[0]
 	b = b[1:]
 	str := func() (string, error) {
 		n, k := binary.Uvarint(b)
@@ -795,6 +1044,11 @@ func decodeRecord(b []byte) (*record, error) {
 	}
 	if r.Lead, err = u32s(); err != nil {
 		return nil, err
+	}
+	if version >= 2 {
+		if r.Rare, err = u32s(); err != nil {
+			return nil, err
+		}
 	}
 	if r.Cluster == "" {
 		return nil, errors.New("record without cluster")

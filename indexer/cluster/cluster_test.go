@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -230,7 +231,7 @@ func TestConcurrentAssign(t *testing.T) {
 func TestRecordRoundTrip(t *testing.T) {
 	tests := []record{
 		{Cluster: "c", Lang: "ar"},
-		{Cluster: "c", Lang: "en", Published: time.Date(2025, 10, 9, 8, 0, 0, 0, time.UTC), Sig: []uint32{1, 2, 3}, Lead: []uint32{4}},
+		{Cluster: "c", Lang: "en", Published: time.Date(2025, 10, 9, 8, 0, 0, 0, time.UTC), Sig: []uint32{1, 2, 3}, Lead: []uint32{4}, Rare: []uint32{5, 6}},
 	}
 	for i, r := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -238,13 +239,21 @@ func TestRecordRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Cluster != r.Cluster || got.Lang != r.Lang || !got.Published.Equal(r.Published) || !slices.Equal(got.Sig, r.Sig) || !slices.Equal(got.Lead, r.Lead) {
+			if got.Cluster != r.Cluster || got.Lang != r.Lang || !got.Published.Equal(r.Published) || !slices.Equal(got.Sig, r.Sig) || !slices.Equal(got.Lead, r.Lead) || !slices.Equal(got.Rare, r.Rare) {
 				t.Fatalf("got %+v, want %+v", got, r)
 			}
 		})
 	}
 	if _, err := decodeRecord([]byte{recordVersion, 5, 'a'}); err == nil {
 		t.Fatal("truncated record decoded")
+	}
+	// Stores written before rare lead words were kept still load.
+	v1 := encodeRecord(&tests[1])
+	v1[0] = 1
+	v1 = v1[:len(v1)-1-4*len(tests[1].Rare)]
+	got, err := decodeRecord(v1)
+	if err != nil || got.Rare != nil || !slices.Equal(got.Lead, tests[1].Lead) {
+		t.Fatalf("version 1 record: %+v, %v", got, err)
 	}
 }
 
@@ -351,5 +360,60 @@ func TestHardNegatives(t *testing.T) {
 				t.Fatalf("pair is not hard: it stays apart without the rule too: %+v", f)
 			}
 		})
+	}
+}
+
+// TestRareLeadWords checks the rare-word rescue for an outlet's update of
+// its own report: a new first paragraph made of the report's own names
+// joins it, a new first paragraph of new names (the next development,
+// carrying the report as background) does not, and the update joins only
+// because of the rescue.
+func TestRareLeadWords(t *testing.T) {
+	words := func(prefix string, from, to int) []string {
+		var out []string
+		for i := from; i < to; i++ {
+			out = append(out, fmt.Sprintf("%s%d", prefix, i))
+		}
+		return out
+	}
+	report := words("w", 0, 200)
+	var intro []string
+	for i := 5; len(intro) < 20; i += 7 {
+		intro = append(intro, report[i])
+	}
+	at := time.Date(2025, 10, 10, 8, 0, 0, 0, time.UTC)
+	art := func(id string, ws []string, hours int) *document.Article {
+		return &document.Article{ID: id, Source: "outlet", Lang: "en", Published: at.Add(time.Duration(hours) * time.Hour), Body: strings.Join(ws, " ")}
+	}
+	a := art("a", report, 0)
+	update := art("update", append(slices.Clone(intro), report[:150]...), 3)
+	development := art("development", append(words("n", 0, 30), report[:150]...), 4)
+
+	db := openDB(t, filepath.Join(t.TempDir(), "c.db"))
+	defer db.Close()
+	c := newClusterer(t, db)
+	for _, tt := range []struct {
+		b    *document.Article
+		want bool
+	}{{update, true}, {development, false}} {
+		t.Run(tt.b.ID, func(t *testing.T) {
+			f := c.Compare(a, tt.b)
+			if f.Similarity >= DefaultSameSourceThreshold || f.Similarity < DefaultRareSameSimilarity {
+				t.Fatalf("fixture outside the rescue band: %+v", f)
+			}
+			if got := c.Match(f); got != tt.want {
+				t.Fatalf("match %v, want %v: %+v", got, tt.want, f)
+			}
+			if Matches(Options{RareSameSource: -1}, f) {
+				t.Fatalf("matches without the rescue: %+v", f)
+			}
+		})
+	}
+	ids, err := c.AssignBatch([]*document.Article{a, update, development})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids[0] != ids[1] || ids[2] == ids[0] {
+		t.Fatalf("clusters %v, want the update with the report and the development apart", ids)
 	}
 }

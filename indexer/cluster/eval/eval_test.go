@@ -59,16 +59,16 @@ func TestErrors(t *testing.T) {
 	for i := range docs {
 		byID[docs[i].ID] = &docs[i]
 	}
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "e.db"), 0o600, nil)
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "e.db"), 0o600, &bolt.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	c, err := cluster.New(cluster.Options{DB: db, Threshold: 1e-9})
+	c, err := CorpusClusterer(context.Background(), db, docs, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_dev3.tsv", "labels_dev4.tsv", "labels_test.tsv"} {
+	for _, file := range []string{"labels.tsv", "labels_dev2.tsv", "labels_dev3.tsv", "labels_dev4.tsv", "labels_dev5.tsv", "labels_test.tsv"} {
 		path := filepath.Join("..", "testdata", file)
 		if _, err := os.Stat(path); err != nil {
 			continue
@@ -77,7 +77,7 @@ func TestErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, err := features(c, byID, ps)
+		fs, err := StoredFeatures(c, ps)
 		if err != nil {
 			t.Fatal(err)
 		}
