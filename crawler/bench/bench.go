@@ -43,8 +43,11 @@ type Options struct {
 	// NoRawMonths skips the diagnostic raw phase that splits each batch
 	// into one bleve index per month, as the indexer does.
 	NoRawMonths bool
-	Sources     int // sources crawled at once: 4
-	BatchSize   int // index batch size, both sides: 200
+	// NoRareCheckpoints skips the diagnostic ingest whose crawler flushes
+	// only at the end of each source instead of every 15 s.
+	NoRareCheckpoints bool
+	Sources           int // sources crawled at once: 4
+	BatchSize         int // index batch size, both sides: 200
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -151,12 +154,12 @@ func child(phase string) (Result, error) {
 	switch phase {
 	case "raw", "raw-months":
 		res, err = rawIndex(ctx, o, dir, phase == "raw-months")
-	case "ingest", "ingest-selectors", "ingest-files":
+	case "ingest", "ingest-selectors", "ingest-files", "ingest-rare-checkpoints":
 		var feeds []Feed
 		if err := json.Unmarshal([]byte(os.Getenv(envFeeds)), &feeds); err != nil {
 			return Result{}, fmt.Errorf("feeds: %w", err)
 		}
-		res, err = ingest(ctx, o, feeds, dir, phase == "ingest-selectors")
+		res, err = ingest(ctx, o, feeds, dir, phase == "ingest-selectors", phase == "ingest-rare-checkpoints")
 	default:
 		return Result{}, fmt.Errorf("unknown phase %q", phase)
 	}
@@ -268,6 +271,9 @@ func Measure(ctx context.Context, opts Options) (*Report, error) {
 	if !o.NoRawMonths {
 		phases = append(phases, "raw-months")
 	}
+	if !o.NoRareCheckpoints {
+		phases = append(phases, "ingest-rare-checkpoints")
+	}
 	for _, p := range phases {
 		dir := filepath.Join(tmp, p)
 		feeds := outlets.Feeds
@@ -302,11 +308,12 @@ func (rep *Report) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\tindexed\tfailed\twall s\tarticles/s\tvs raw\tCPU s\tarticles/CPU-s\tvs raw\tpeak RSS MiB\t")
 	labels := map[string]string{
-		"raw":              "raw bleve, same mapping, batches of " + strconv.Itoa(o.BatchSize),
-		"ingest":           fmt.Sprintf("crawl newest-first feeds+pages -> indexer (%d sources x %d workers), generic extraction", o.Sources, o.Workers),
-		"ingest-selectors": "the same with site selectors (body: article p)",
-		"ingest-files":     "generic, feeds in corpus file order (months mixed in each batch)",
-		"raw-months":       "diagnostic: raw bleve split into month indexes like the indexer, feed order",
+		"raw":                     "raw bleve, same mapping, batches of " + strconv.Itoa(o.BatchSize),
+		"ingest":                  fmt.Sprintf("crawl newest-first feeds+pages -> indexer (%d sources x %d workers), generic extraction", o.Sources, o.Workers),
+		"ingest-selectors":        "the same with site selectors (body: article p)",
+		"ingest-files":            "generic, feeds in corpus file order (months mixed in each batch)",
+		"raw-months":              "diagnostic: raw bleve split into month indexes like the indexer, feed order",
+		"ingest-rare-checkpoints": "diagnostic: generic ingest, crawler checkpoints only at each source's end",
 	}
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%.2fx\t%.1f\t%.0f\t%.2fx\t%.0f\t\n", labels[r.Phase], r.Result.Articles, r.Result.Failed,

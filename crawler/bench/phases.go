@@ -146,7 +146,10 @@ func (s indexSink) Put(ctx context.Context, a document.Article) (crawler.Outcome
 func (s indexSink) Flush(ctx context.Context) error { return s.ix.Flush(ctx) }
 
 // ingest crawls the served feeds and their pages into a fresh indexer.
-func ingest(ctx context.Context, o Options, feeds []Feed, dir string, selectors bool) (Result, error) {
+// With rareCheckpoints the crawler flushes the sink only at the end of each
+// source and when the indexer's batch is full, not every 15 s: a diagnostic
+// of what the periodic checkpoints cost the index.
+func ingest(ctx context.Context, o Options, feeds []Feed, dir string, selectors, rareCheckpoints bool) (Result, error) {
 	ix, err := indexer.Open(indexer.Options{Dir: dir, BatchSize: o.BatchSize}, nil)
 	if err != nil {
 		return Result{}, err
@@ -157,7 +160,11 @@ func ingest(ctx context.Context, o Options, feeds []Feed, dir string, selectors 
 		PerHostDelay:         0,
 		PerHostConcurrency:   o.Workers * o.Sources,
 	}, nil)
-	cr := crawler.New(crawler.Options{Fetch: fc, DB: ix.DB(), Concurrency: o.Sources, Workers: o.Workers}, nil)
+	copts := crawler.Options{Fetch: fc, DB: ix.DB(), Concurrency: o.Sources, Workers: o.Workers}
+	if rareCheckpoints {
+		copts.CheckpointInterval = time.Hour
+	}
+	cr := crawler.New(copts, nil)
 	var sources []crawler.Source
 	for _, f := range feeds {
 		src := crawler.Source{Name: f.Name, Kind: crawler.KindFeed, URL: f.URL, Language: "auto", FollowLinks: true}
