@@ -3,6 +3,7 @@
 package reliability
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -122,7 +123,7 @@ func TestLoad(t *testing.T) {
 	if codes[http.StatusOK] == 0 {
 		t.Errorf("no query answered 200: %v", codes)
 	}
-	t.Logf("RESULT load: %d clients x %s, %d requests (%.0f/s), codes %v, errors %d, p50 %s, p99 %s, peak RSS %.0f MiB, ingest: %s",
+	t.Logf("RESULT load: %d clients x %s, %d requests (%.0f/s), codes %v, errors %d, p50 %s, p99 %s, peak RSS %.0f MiB, ingest during the load: %s",
 		clients, dur, len(lat), float64(len(lat))/dur.Seconds(), codes, errs, p50.Round(time.Millisecond), p99.Round(time.Millisecond), peak, r)
 }
 
@@ -133,14 +134,27 @@ func pct(sorted []time.Duration, q float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
 
-// getRuns summarises the run history: status and new articles of the
-// newest run.
+// getRuns summarises the run history: how many runs, in which states,
+// and how many new articles they stored.
 func getRuns(base string) string {
-	s := get(base + "/api/runs")
-	if i := strings.Index(s, `"status"`); i >= 0 {
-		return s[i:min(len(s), i+40)]
+	var body struct {
+		Runs []struct {
+			Status  string
+			Sources []struct{ New int }
+		}
 	}
-	return s[:min(len(s), 80)]
+	if err := json.Unmarshal([]byte(get(base+"/api/runs")), &body); err != nil {
+		return "run history unreadable: " + err.Error()
+	}
+	states := map[string]int{}
+	stored := 0
+	for _, r := range body.Runs {
+		states[r.Status]++
+		for _, s := range r.Sources {
+			stored += s.New
+		}
+	}
+	return fmt.Sprintf("runs %v, %d new articles stored", states, stored)
 }
 
 // TestHostile sends serve what a careless or hostile client might:
