@@ -20,7 +20,8 @@ import (
 // every pair already labelled. It writes an unlabelled TSV to
 // $MIRSAD_SAMPLE_OUT and runs only when that is set. The seed is
 // $MIRSAD_SAMPLE_SEED: round 3 (labels_dev4.tsv) used 20261129, round 4
-// (labels_test.tsv) 20261130; each excluded every pair labelled before it.
+// (labels_dev5.tsv) 20261130, round 5 (labels_test.tsv) 20261201; each
+// excluded every pair labelled before it.
 func TestDrawSample(t *testing.T) {
 	out := os.Getenv("MIRSAD_SAMPLE_OUT")
 	if out == "" {
