@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,22 @@ func TestPartitionsByMonth(t *testing.T) {
 	if n, err := ix.Index().DocCount(); err != nil || n != 4 {
 		t.Errorf("DocCount = %d, %v", n, err)
 	}
+	// Highlights come from the partitions that hold the merged page's
+	// hits, one fragment per hit as from a single index.
+	q := bleve.NewMatchQuery("met")
+	q.SetField("body_en")
+	req := bleve.NewSearchRequestOptions(q, 2, 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.AddField("body_en")
+	res, err := ix.Index().Search(req)
+	if err != nil || res.Total != 2 || len(res.Hits) != 2 {
+		t.Fatalf("highlighted search: %v, %v", res, err)
+	}
+	for _, h := range res.Hits {
+		if f := h.Fragments["body_en"]; len(f) != 1 || !strings.Contains(f[0], "<mark>met</mark>") {
+			t.Errorf("fragments of %s: %q", h.ID, f)
+		}
+	}
 	// A match-all query shows which partitions IndexFor opened: a
 	// partition outside the range would add its documents.
 	cases := []struct {
@@ -129,8 +146,8 @@ func TestUpdateMovesPartition(t *testing.T) {
 	if err := ix.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Reopened, the same partitions serve the same documents.
-	ix, err = Open(Options{Dir: dir}, nil)
+	// Reopened asking for one index, the dir is still partitioned.
+	ix, err = Open(Options{Dir: dir, SingleIndex: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,32 +163,48 @@ func TestUpdateMovesPartition(t *testing.T) {
 	}
 }
 
-// makeLegacy turns dir's only partition into a plain bleve index at
-// IndexDir, as a data dir from before partitioning had it.
+// makeLegacy writes a data dir in the single-index layout, as every data
+// dir had before partitioning and SingleIndex still makes.
 func makeLegacy(t *testing.T, dir string, as ...document.Article) {
 	t.Helper()
-	ix, err := Open(Options{Dir: dir}, nil)
+	ix, err := Open(Options{Dir: dir, SingleIndex: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	putAll(t, ix, as...)
-	parts := ix.Partitions()
+	if got := ix.Partitions(); got != nil {
+		t.Fatalf("default layout has partitions %v", got)
+	}
 	if err := ix.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if len(parts) != 1 {
-		t.Fatalf("want one partition, have %v", parts)
-	}
-	idxDir := filepath.Join(dir, IndexDir)
-	tmp := filepath.Join(dir, "plain")
-	if err := os.Rename(filepath.Join(idxDir, parts[0]+partSuffix), tmp); err != nil {
+}
+
+// With SingleIndex a data dir keeps one plain bleve index, as before
+// partitioning: Index is that index, IndexFor returns it.
+func TestSingleIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	makeLegacy(t, dir, dated("a", day(2025, 10, 5), "Mediators met in Cairo."), dated("b", day(2025, 11, 6), "Envoys met in Doha."))
+	ix, err := Open(Options{Dir: dir, SingleIndex: true}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.RemoveAll(idxDir); err != nil {
-		t.Fatal(err)
+	defer ix.Close(ctx)
+	if _, ok := ix.Index().(*partView); ok {
+		t.Error("default Index is an alias")
 	}
-	if err := os.Rename(tmp, idxDir); err != nil {
-		t.Fatal(err)
+	if ix.IndexFor(day(2025, 10, 1), day(2025, 10, 31)) != ix.Index() {
+		t.Error("IndexFor of a single index is not that index")
+	}
+	if got := ids(t, ix.Index()); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("Index holds %v", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, IndexDir, "store")); err != nil {
+		t.Errorf("not a plain bleve index: %v", err)
+	}
+	if n, err := ix.Reindex(ctx, nil); err != nil || n != 2 || ix.Partitions() != nil {
+		t.Errorf("Reindex = %d, %v; partitions %v", n, err, ix.Partitions())
 	}
 }
 

@@ -59,16 +59,16 @@ func Crawl() crawler.Options {
 }
 
 // IngestLocal is single-process mode: one crawler run over sources into
-// an indexer in dir, with concurrency sources at once. It returns how
-// many articles are stored.
-func IngestLocal(ctx context.Context, dir string, sources []crawler.Source, concurrency int, en indexer.Enricher) (int, error) {
-	ix, err := indexer.Open(indexer.Options{Dir: dir, Enricher: en}, nil)
+// the indexer opts describe, with concurrency sources at once. It returns
+// how many articles are stored.
+func IngestLocal(ctx context.Context, opts indexer.Options, sources []crawler.Source, concurrency int) (int, error) {
+	ix, err := indexer.Open(opts, nil)
 	if err != nil {
 		return 0, err
 	}
-	opts := Crawl()
-	opts.Concurrency = concurrency
-	sum := crawler.New(opts, nil).Run(ctx, sources, sink{ix})
+	co := Crawl()
+	co.Concurrency = concurrency
+	sum := crawler.New(co, nil).Run(ctx, sources, sink{ix})
 	if err := ix.Close(ctx); err != nil {
 		return 0, err
 	}
@@ -77,7 +77,7 @@ func IngestLocal(ctx context.Context, dir string, sources []crawler.Source, conc
 			return 0, fmt.Errorf("bench: %s: %d failures, first: %v", s.Name, s.Failed, s.Errors[0])
 		}
 	}
-	ix, err = indexer.Open(indexer.Options{Dir: dir, SkipIndex: true}, nil)
+	ix, err = indexer.Open(indexer.Options{Dir: opts.Dir, SkipIndex: true}, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -279,7 +279,7 @@ func Measure(ctx context.Context, opts Options) ([]Row, error) {
 	for i, conc := range []int{1, 4} {
 		dir := filepath.Join(tmp, fmt.Sprintf("local-%d", i))
 		start := time.Now()
-		n, err := IngestLocal(ctx, dir, sources, conc, en)
+		n, err := IngestLocal(ctx, indexer.Options{Dir: dir, Enricher: en}, sources, conc)
 		if err != nil {
 			return nil, err
 		}
