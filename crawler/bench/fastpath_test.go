@@ -10,7 +10,7 @@ import (
 
 // TestFastPathAgrees checks that the pages the benchmark serves take
 // extract's container fast path and that it gives each page the body the
-// full trafilatura path gives. It reads 300 articles of the corpus when it
+// full trafilatura path gives. It reads 150 articles of the corpus when it
 // is present, all 9,658 with MIRSAD_BENCH=1.
 func TestFastPathAgrees(t *testing.T) {
 	dir, err := DefaultCorpus()
@@ -21,7 +21,7 @@ func TestFastPathAgrees(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("corpus not present: ", err)
 	}
-	limit := 300
+	limit := 150
 	if os.Getenv("MIRSAD_BENCH") == "1" {
 		limit = 0
 	}
