@@ -18,6 +18,20 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestPartitionReport prints what monthly partitions cost a search; it
+// runs only with MIRSAD_BENCH=1 and reads the shared corpora
+// (MIRSAD_CORPUS or ../shared/corpus):
+//
+//	MIRSAD_BENCH=1 go test ./internal/scale/bench -run TestPartitionReport -v -timeout 30m
+func TestPartitionReport(t *testing.T) {
+	if os.Getenv("MIRSAD_BENCH") != "1" {
+		t.Skip("set MIRSAD_BENCH=1 to measure the cost of partitions")
+	}
+	if err := RunPartitions(context.Background(), PartitionOptions{}, os.Stdout); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A small run of every mode checks that the table can be produced.
 func TestMeasureSmall(t *testing.T) {
 	if testing.Short() {
