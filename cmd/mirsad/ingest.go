@@ -33,7 +33,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if len(sources) == 0 {
 		return usagef("no sources configured: add some under sources: in %s (see README)", orDefault(*cfgPath, "mirsad.yaml"))
 	}
-	ix, err := openIndexer(cfg, e, false)
+	ix, err := openChecked(cfg, e)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	defer ln.Close()
-	ix, err := openIndexer(cfg, e, false)
+	ix, err := openChecked(cfg, e)
 	if err != nil {
 		return err
 	}

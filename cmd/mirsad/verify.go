@@ -3,6 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/mirsad-observatory/mirsad/config"
+	"github.com/mirsad-observatory/mirsad/indexer"
 )
 
 // cmdVerify is `mirsad verify`: it compares the stored articles with the
@@ -21,7 +26,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := openIndexer(cfg, e, false)
+	ix, err := openChecked(cfg, e)
 	if err != nil {
 		return err
 	}
@@ -35,4 +40,18 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 		return errors.New("the store and the indexes disagree (see above)")
 	}
 	return nil
+}
+
+// openChecked is openIndexer for commands that must not die with a stack
+// trace on a damaged store: bbolt panics on a corrupted page rather than
+// returning an error, and the first reads (the clusterer's scan) happen
+// while opening. The reliability suite corrupts a page of mirsad.db.
+func openChecked(cfg config.Config, e *env) (ix *indexer.Indexer, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ix, err = nil, fmt.Errorf("the store %s is damaged (%v): restore it from a backup; `mirsad reindex` rebuilds the indexes from the store, not the store itself",
+				filepath.Join(cfg.DataDir, indexer.DBFile), v)
+		}
+	}()
+	return openIndexer(cfg, e, false)
 }
