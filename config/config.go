@@ -25,9 +25,20 @@ type Config struct {
 	DataDir       string         `yaml:"data_dir"`
 	Listen        string         `yaml:"listen"`
 	Crawl         Crawl          `yaml:"crawl"`
+	Index         Index          `yaml:"index"`
 	Gazetteers    []string       `yaml:"gazetteers"`
 	Sources       []Source       `yaml:"sources"`
 	Subscriptions []Subscription `yaml:"subscriptions"`
+}
+
+// Index holds the settings of the article index.
+type Index struct {
+	// Partitions is "none" (one bleve index, the default: cheapest to
+	// search and fill on one machine) or "month" (one index per
+	// publication month, searched together, so old months can be moved
+	// or dropped and date-ranged queries open only theirs). A data dir
+	// already partitioned stays partitioned.
+	Partitions string `yaml:"partitions"`
 }
 
 // Crawl holds the fetching settings shared by all sources.
@@ -162,6 +173,11 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("data_dir", "must not be empty")
+	}
+	switch c.Index.Partitions {
+	case "", "none", "month":
+	default:
+		bad("index.partitions", "%q: want none or month", c.Index.Partitions)
 	}
 	if c.Listen == "" {
 		bad("listen", "must not be empty")

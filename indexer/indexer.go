@@ -76,12 +76,14 @@ type Options struct {
 	// SkipIndex opens only the store: `mirsad reindex` must work when the
 	// index itself is damaged.
 	SkipIndex bool
-	// SingleIndex keeps a new data dir, or one that has a single index,
-	// at one plain bleve index instead of one per publication month (see
-	// partition.go). Searches over one index cost less: over 6 monthly
-	// partitions a highlighted text search took about 2.2 times as long.
-	// A dir already partitioned opens partitioned whatever this says.
-	SingleIndex bool
+	// Monthly gives a new data dir, or one that has a single index, one
+	// bleve index per publication month (see partition.go), so old months
+	// can be moved or dropped and date-ranged queries open only theirs.
+	// It is not the default: on one machine a single index is cheaper to
+	// search (over 9 monthly partitions of ant-arabic-news a search took
+	// 1.8x as long at p95) and to fill (merges run per partition). A dir
+	// already partitioned opens partitioned whatever this says.
+	Monthly bool
 	// Enricher, when set, runs on every new or changed article and on
 	// every article again at Reindex (so a gazetteer change applies to
 	// what is already stored).
@@ -161,7 +163,7 @@ func Open(opts Options, logger *slog.Logger) (*Indexer, error) {
 	}
 	ix := &Indexer{opts: opts, logger: logger, db: db, pendIdx: map[string]int{}}
 	if !opts.SkipIndex {
-		if ix.parts, err = openLayout(filepath.Join(opts.Dir, IndexDir), !opts.SingleIndex); err != nil {
+		if ix.parts, err = openLayout(filepath.Join(opts.Dir, IndexDir), opts.Monthly); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -558,7 +560,7 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 		os.RemoveAll(p + ".new")
 	}
 	// The rebuilt index keeps the layout the dir has (or is asked for).
-	monthly := !ix.opts.SingleIndex || isPartitioned(idxPath)
+	monthly := ix.opts.Monthly || isPartitioned(idxPath)
 	if ix.parts != nil {
 		monthly = !ix.parts.single
 	}

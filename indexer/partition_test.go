@@ -52,7 +52,7 @@ func putAll(t *testing.T, ix *Indexer, as ...document.Article) {
 
 func TestPartitionsByMonth(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(Options{Dir: t.TempDir()}, nil)
+	ix, err := Open(Options{Dir: t.TempDir(), Monthly: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestPartitionsByMonth(t *testing.T) {
 func TestUpdateMovesPartition(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	ix, err := Open(Options{Dir: dir}, nil)
+	ix, err := Open(Options{Dir: dir, Monthly: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +146,8 @@ func TestUpdateMovesPartition(t *testing.T) {
 	if err := ix.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Reopened asking for one index, the dir is still partitioned.
-	ix, err = Open(Options{Dir: dir, SingleIndex: true}, nil)
+	// Reopened without Monthly, the dir is still partitioned.
+	ix, err = Open(Options{Dir: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,10 +164,10 @@ func TestUpdateMovesPartition(t *testing.T) {
 }
 
 // makeLegacy writes a data dir in the single-index layout, as every data
-// dir had before partitioning and SingleIndex still makes.
+// dir had before partitioning and still has by default.
 func makeLegacy(t *testing.T, dir string, as ...document.Article) {
 	t.Helper()
-	ix, err := Open(Options{Dir: dir, SingleIndex: true}, nil)
+	ix, err := Open(Options{Dir: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +180,13 @@ func makeLegacy(t *testing.T, dir string, as ...document.Article) {
 	}
 }
 
-// With SingleIndex a data dir keeps one plain bleve index, as before
+// By default a data dir keeps one plain bleve index, as before
 // partitioning: Index is that index, IndexFor returns it.
 func TestSingleIndex(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	makeLegacy(t, dir, dated("a", day(2025, 10, 5), "Mediators met in Cairo."), dated("b", day(2025, 11, 6), "Envoys met in Doha."))
-	ix, err := Open(Options{Dir: dir, SingleIndex: true}, nil)
+	ix, err := Open(Options{Dir: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestLegacyIndexOpensAsPartition(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			ix, err := Open(Options{Dir: dir}, nil)
+			ix, err := Open(Options{Dir: dir, Monthly: true}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,7 @@ func TestLegacyIndexOpensAsPartition(t *testing.T) {
 
 func TestUndatedPartition(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(Options{Dir: t.TempDir()}, nil)
+	ix, err := Open(Options{Dir: t.TempDir(), Monthly: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

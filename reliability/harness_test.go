@@ -325,6 +325,10 @@ func writeConfig(t *testing.T, dir string, cfg config) string {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "data_dir: %s\nlisten: 127.0.0.1:0\ncrawl:\n  user_agent: \"Mirsad-reliability/0.1\"\n  allow_private_networks: true\n  timeout: 10s\n  per_host_delay: 0s\n", cfg.DataDir)
+	// Monthly partitions: the harder layout (several indexes written per
+	// batch, a layout file, migration), and the one the index-write crash
+	// points watch for.
+	b.WriteString("index:\n  partitions: month\n")
 	b.WriteString("sources:\n")
 	for _, f := range cfg.Feeds {
 		// http://host:port/NAME/rss.xml

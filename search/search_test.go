@@ -96,7 +96,7 @@ func (r *recordingStore) IndexFor(from, to time.Time) bleve.Index {
 // exactly what the whole index finds for it.
 func TestDateRangeSearchesItsMonths(t *testing.T) {
 	ctx := context.Background()
-	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir()}, nil)
+	ix, err := indexer.Open(indexer.Options{Dir: t.TempDir(), Monthly: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

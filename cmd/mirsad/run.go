@@ -248,7 +248,8 @@ func openIndexer(cfg config.Config, e *env, skipIndex bool) (*indexer.Indexer, e
 	if err != nil {
 		return nil, err
 	}
-	return openIndexerWith(indexer.Options{Dir: cfg.DataDir, SkipIndex: skipIndex, Enricher: p}, e)
+	return openIndexerWith(indexer.Options{Dir: cfg.DataDir, SkipIndex: skipIndex, Enricher: p,
+		Monthly: cfg.Index.Partitions == "month"}, e)
 }
 
 // openIndexerWith opens the data directory and puts story clustering on

@@ -59,7 +59,7 @@ func child(role string) int {
 			break
 		}
 		var ix *indexer.Indexer
-		if ix, err = indexer.Open(indexer.Options{Dir: os.Getenv("MIRSAD_DATA"), Enricher: p, LockTimeout: 10 * time.Second}, logger); err != nil {
+		if ix, err = indexer.Open(indexer.Options{Dir: os.Getenv("MIRSAD_DATA"), Enricher: p, LockTimeout: 10 * time.Second, Monthly: true}, logger); err != nil {
 			break
 		}
 		err = scale.RunIndexer(ctx, c, ix, scale.IndexOptions{Batch: 100, MaxWait: 200 * time.Millisecond})
@@ -222,7 +222,7 @@ func TestWorkersSurviveKills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := bench.IngestLocal(ctx, indexer.Options{Dir: ref, Enricher: p}, sources, 4); err != nil || n != 1000 {
+	if n, err := bench.IngestLocal(ctx, indexer.Options{Dir: ref, Enricher: p, Monthly: true}, sources, 4); err != nil || n != 1000 {
 		t.Fatalf("single-process ingest: %d, %v", n, err)
 	}
 

@@ -55,8 +55,8 @@ func RunPartitions(ctx context.Context, o PartitionOptions, w io.Writer) error {
 		name string
 		opts indexer.Options
 	}{
-		{"one index", indexer.Options{Dir: filepath.Join(tmp, "single"), SingleIndex: true, BatchSize: 500}},
-		{"monthly partitions", indexer.Options{Dir: filepath.Join(tmp, "monthly"), BatchSize: 500}},
+		{"one index", indexer.Options{Dir: filepath.Join(tmp, "single"), BatchSize: 500}},
+		{"monthly partitions", indexer.Options{Dir: filepath.Join(tmp, "monthly"), Monthly: true, BatchSize: 500}},
 	}
 	ixs := make([]*indexer.Indexer, len(layouts))
 	for i, l := range layouts {
