@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -117,39 +118,51 @@ var textFieldNames = func() map[string]bool {
 
 func newBatchTerms(an []indexer.Analysis) *batchTerms {
 	bt := &batchTerms{n: len(an), an: an, fields: map[string]*fieldTerms{}}
+	var names []string
+	for _, a := range an {
+		for name := range a {
+			if textFieldNames[name] && bt.fields[name] == nil {
+				bt.fields[name] = &fieldTerms{docs: make(map[string]docSet, 4096)}
+				names = append(names, name)
+			}
+		}
+	}
+	// Fields are independent: one goroutine each, up to the CPUs.
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(names))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(names); k += workers {
+				bt.fields[names[k]].build(an, names[k])
+			}
+		}()
+	}
+	wg.Wait()
+	return bt
+}
+
+// build fills the field's dictionary from every document's analysis.
+func (ft *fieldTerms) build(an []indexer.Analysis, name string) {
 	words := (len(an) + 63) / 64
 	// One slab for every set: tens of thousands of small allocations
 	// were most of the build's cost.
 	var slab []uint64
-	alloc := func() docSet {
-		if len(slab) < words {
-			slab = make([]uint64, words*1024)
-		}
-		d := docSet(slab[:words:words])
-		slab = slab[words:]
-		return d
-	}
 	for i, a := range an {
-		for name, tfs := range a {
-			if !textFieldNames[name] {
-				continue
-			}
-			ft := bt.fields[name]
-			if ft == nil {
-				ft = &fieldTerms{docs: make(map[string]docSet, 4096)}
-				bt.fields[name] = ft
-			}
-			for term := range tfs {
-				d := ft.docs[term]
-				if d == nil {
-					d = alloc()
-					ft.docs[term] = d
+		for term := range a[name] {
+			d := ft.docs[term]
+			if d == nil {
+				if len(slab) < words {
+					slab = make([]uint64, words*1024)
 				}
-				d.add(i)
+				d = docSet(slab[:words:words])
+				slab = slab[words:]
+				ft.docs[term] = d
 			}
+			d.add(i)
 		}
 	}
-	return bt
 }
 
 // termDocs returns the documents holding term in field (nil: none).
