@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
 	bolt "go.etcd.io/bbolt"
@@ -45,6 +42,10 @@ type VerifyReport struct {
 	MissingViews []string
 	// Undecodable are stored values that are not an article.
 	Undecodable []string
+	// StoreDamage lists what bbolt's consistency check found wrong with
+	// the store file itself (unreachable or doubly used pages, bad
+	// keys): nothing rebuilds it but a backup.
+	StoreDamage []string
 	// ClaimsNotIndexed and ClaimsNotStored compare the claims of the
 	// stored articles with the claims index.
 	ClaimsNotIndexed      []string
@@ -58,7 +59,7 @@ const maxListed = 20
 
 // OK reports whether store and indexes agree exactly.
 func (r VerifyReport) OK() bool {
-	return r.NotIndexedCount == 0 && r.NotStoredCount == 0 && len(r.DuplicateIDs) == 0 &&
+	return len(r.StoreDamage) == 0 && r.NotIndexedCount == 0 && r.NotStoredCount == 0 && len(r.DuplicateIDs) == 0 &&
 		len(r.DuplicateURLs) == 0 && len(r.MissingViews) == 0 && len(r.Undecodable) == 0 &&
 		r.ClaimsNotIndexedCount == 0 && r.ClaimsNotStoredCount == 0
 }
@@ -69,7 +70,7 @@ func (r VerifyReport) OK() bool {
 // ClaimsNotStored) are allowed: they are what a crash between the index
 // write and the store commit leaves, and the next ingest repairs them.
 func (r VerifyReport) Lossless() bool {
-	return r.NotIndexedCount == 0 && len(r.DuplicateIDs) == 0 && len(r.DuplicateURLs) == 0 &&
+	return len(r.StoreDamage) == 0 && r.NotIndexedCount == 0 && len(r.DuplicateIDs) == 0 && len(r.DuplicateURLs) == 0 &&
 		len(r.MissingViews) == 0 && len(r.Undecodable) == 0 && r.ClaimsNotIndexedCount == 0
 }
 
@@ -92,6 +93,7 @@ func (r VerifyReport) Write(w io.Writer) {
 	list("indexed twice", len(r.DuplicateIDs), r.DuplicateIDs, "run `mirsad reindex`")
 	list("one URL under several ids", len(r.DuplicateURLs), r.DuplicateURLs, "the same page stored twice")
 	list("stored without a view", len(r.MissingViews), r.MissingViews, "run `mirsad reindex`")
+	list("store damage", len(r.StoreDamage), r.StoreDamage, "restore mirsad.db from a backup")
 	list("undecodable stored articles", len(r.Undecodable), r.Undecodable, "the store is damaged")
 	list("claims not indexed", r.ClaimsNotIndexedCount, r.ClaimsNotIndexed, "run `mirsad reindex`")
 	list("claims indexed but not stored", r.ClaimsNotStoredCount, r.ClaimsNotStored, "left by an interrupted batch; `mirsad reindex` drops them")
@@ -112,6 +114,14 @@ func (ix *Indexer) Verify(ctx context.Context) (VerifyReport, error) {
 	var r VerifyReport
 	if ix.idx == nil || ix.claims == nil {
 		return r, errors.New("indexer: verify: opened without an index")
+	}
+	if err := ix.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			r.StoreDamage = appendMax(r.StoreDamage, err.Error())
+		}
+		return nil
+	}); err != nil {
+		return r, fmt.Errorf("indexer: verify: check store: %w", err)
 	}
 	stored := map[string]bool{}
 	claims := map[string]bool{}
@@ -225,39 +235,4 @@ func appendMax(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
-}
-
-// LockHolder names the process holding the lock on the data directory's
-// store (dir/mirsad.db), read from /proc/locks, so that a second process
-// can say who is in its way. It returns "" where that is unknown (not
-// Linux, no lock found).
-func LockHolder(dir string) string {
-	st, err := os.Stat(dir + string(os.PathSeparator) + DBFile)
-	if err != nil {
-		return ""
-	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return ""
-	}
-	data, err := os.ReadFile("/proc/locks")
-	if err != nil {
-		return ""
-	}
-	suffix := ":" + strconv.FormatUint(sys.Ino, 10)
-	for _, line := range strings.Split(string(data), "\n") {
-		// 1: FLOCK  ADVISORY  WRITE 4242 08:01:123456 0 EOF
-		f := strings.Fields(line)
-		if len(f) < 6 || f[1] == "->" || !strings.HasSuffix(f[5], suffix) {
-			continue
-		}
-		pid := f[4]
-		cmd, _ := os.ReadFile("/proc/" + pid + "/cmdline")
-		name := strings.TrimSpace(strings.ReplaceAll(string(cmd), "\x00", " "))
-		if name == "" {
-			return "pid " + pid
-		}
-		return "pid " + pid + " (" + name + ")"
-	}
-	return ""
 }
