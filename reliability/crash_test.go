@@ -87,7 +87,13 @@ func crashOnce(t *testing.T, seed uint64, point string, took time.Duration, feed
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	rc := newReceiver(t)
-	cfg := writeConfig(t, dir, config{DataDir: data, Feeds: feedURLs, Hook: rc.srv.URL})
+	// Odd seeds use monthly partitions, even ones the product's default
+	// single index: both layouts are crashed at every point.
+	layout := "none"
+	if seed%2 == 1 {
+		layout = "month"
+	}
+	cfg := writeConfig(t, dir, config{DataDir: data, Feeds: feedURLs, Hook: rc.srv.URL, Partitions: layout})
 	tally.iterations++
 
 	p := start(t, "ingest", "-config", cfg)
@@ -109,17 +115,20 @@ func crashOnce(t *testing.T, seed uint64, point string, took time.Duration, feed
 		}()
 	case "index-write":
 		// Kill the moment the k-th change to the index directories shows
-		// once the first batch began (its month partition appears): a
-		// partition being created, a segment being written or an
-		// index's root being committed.
+		// once both indexes are open: a month partition being created
+		// (when partitioned), a segment being written or an index's root
+		// being committed, all inside the flush of a batch.
 		k := 1 + rng.IntN(4)
 		go func() {
 			for !p.exited() {
-				if parts, _ := filepath.Glob(filepath.Join(data, "index.bleve", "*.bleve*")); len(parts) > 0 {
+				_, err1 := os.Stat(filepath.Join(data, "index.bleve", "index_meta.json"))
+				_, err2 := os.Stat(filepath.Join(data, "claims.bleve", "index_meta.json"))
+				if err1 == nil && err2 == nil {
 					break
 				}
 				time.Sleep(500 * time.Microsecond)
 			}
+			time.Sleep(20 * time.Millisecond) // opening settles
 			last, changes := indexState(data), 0
 			for !p.exited() {
 				if s := indexState(data); s != last {

@@ -324,8 +324,10 @@ func TestDiskFull(t *testing.T) {
 	// Once the data dir is open, a filler takes all the space but a
 	// little: the ingest runs into ENOSPC part of the way through.
 	waitFor(t, time.Minute, func() bool {
-		parts, _ := filepath.Glob(filepath.Join(data, "index.bleve", "*.bleve"))
-		return len(parts) > 0 || p.exited()
+		// The claims index's first segment: the first batch is being
+		// written, whatever the article index's layout.
+		segs, _ := filepath.Glob(filepath.Join(data, "claims.bleve", "store", "*.zap"))
+		return len(segs) > 0 || p.exited()
 	})
 	time.Sleep(100 * time.Millisecond) // the first batch commits
 	filler := filepath.Join(mnt, "filler")

@@ -4,6 +4,7 @@ package reliability
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -318,6 +319,8 @@ type config struct {
 	Feeds   []string // feed URLs; each is a source named after its path
 	Hook    string   // webhook URL of the subscriptions, or ""
 	Extra   string   // YAML appended as is
+	// Partitions is the index layout (none or month; default month).
+	Partitions string
 }
 
 // writeConfig writes a config for cfg into dir and returns its path.
@@ -325,10 +328,9 @@ func writeConfig(t *testing.T, dir string, cfg config) string {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "data_dir: %s\nlisten: 127.0.0.1:0\ncrawl:\n  user_agent: \"Mirsad-reliability/0.1\"\n  allow_private_networks: true\n  timeout: 10s\n  per_host_delay: 0s\n", cfg.DataDir)
-	// Monthly partitions: the harder layout (several indexes written per
-	// batch, a layout file, migration), and the one the index-write crash
-	// points watch for.
-	b.WriteString("index:\n  partitions: month\n")
+	// Monthly partitions unless asked otherwise: the harder layout
+	// (several indexes written per batch, a layout file, migration).
+	fmt.Fprintf(&b, "index:\n  partitions: %s\n", cmp.Or(cfg.Partitions, "month"))
 	b.WriteString("sources:\n")
 	for _, f := range cfg.Feeds {
 		// http://host:port/NAME/rss.xml
