@@ -120,7 +120,9 @@ func (s *Service) compile(sub Subscription) *compiled {
 		if c.text == nil {
 			c.text = bleve.NewMatchNoneQuery()
 		}
-		c.pre = newPrefilter(s.mapping, sub.Query, sub.Lang)
+		if s.opts.Strategy != MatchTerms {
+			c.pre = newPrefilter(s.mapping, sub.Query, sub.Lang)
+		}
 		if tm, ok := compileTerms(s.mapping, c.text); ok {
 			c.tm = tm
 		}

@@ -266,7 +266,9 @@ func (s *Service) Sync(ctx context.Context, subs []Subscription) error {
 		return fmt.Errorf("alert: sync: %w", err)
 	}
 	s.invalidate()
-	return nil
+	// Compile now, at start, rather than in the first batch's matching.
+	_, err = s.compiledSubs(ctx)
+	return err
 }
 
 // keepDisabled carries a 410'd target's state over a restart unless its
