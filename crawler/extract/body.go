@@ -409,12 +409,30 @@ func isBoilerplateLine(key string, b block) bool {
 
 // foldText lowercases, strips Arabic diacritics and tatweel, unifies alef,
 // yeh and teh marbuta forms and collapses spaces, for comparing lines.
+// It runs on every block of every page, so ASCII and the Arabic block,
+// which have no spaces to test beyond ASCII's and no case to fold beyond
+// A-Z, skip the unicode table lookups.
 func foldText(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
 	for _, r := range s {
 		switch {
+		case r < utf8.RuneSelf:
+			switch r {
+			case ' ', '\t', '\n', '\v', '\f', '\r':
+				space = sb.Len() > 0
+				continue
+			}
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if space {
+				sb.WriteByte(' ')
+				space = false
+			}
+			sb.WriteByte(byte(r))
+			continue
 		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
 			continue
 		case r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ':
@@ -426,15 +444,18 @@ func foldText(s string) string {
 		case r == '\u200f' || r == '\u200e' || r == '\u200b':
 			continue
 		}
-		if unicode.IsSpace(r) {
-			space = sb.Len() > 0
-			continue
+		if r < 0x0600 || r > 0x06FF { // the Arabic block has neither
+			if unicode.IsSpace(r) {
+				space = sb.Len() > 0
+				continue
+			}
+			r = unicode.ToLower(r)
 		}
 		if space {
 			sb.WriteByte(' ')
 			space = false
 		}
-		sb.WriteRune(unicode.ToLower(r))
+		sb.WriteRune(r)
 	}
 	return sb.String()
 }
