@@ -89,6 +89,14 @@ func Extract(page []byte, pageURL string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extract: %s: parse html: %w", pageURL, err)
 	}
+	return ExtractNode(root, pageURL, opts)
+}
+
+// ExtractNode is Extract on a page already parsed with html.Parse, so a
+// caller that reads the page for other fields too parses it once. It may
+// modify the tree (boilerplate is pruned before trafilatura runs): read
+// what else is needed from the tree first.
+func ExtractNode(root *html.Node, pageURL string, opts Options) (*Result, error) {
 	doc := goquery.NewDocumentFromNode(root)
 	sel := opts.Selectors
 	if sel == nil {

@@ -78,6 +78,20 @@ type candidate struct {
 // Extract returns the publication and update dates of a page (which may be
 // empty when only feed dates are known).
 func Extract(page []byte, opts Options) (Result, error) {
+	var root *html.Node
+	if len(bytes.TrimSpace(page)) > 0 {
+		var err error
+		if root, err = html.Parse(bytes.NewReader(page)); err != nil {
+			return Result{}, fmt.Errorf("pubdate: parse html: %w", err)
+		}
+	}
+	return ExtractNode(root, opts), nil
+}
+
+// ExtractNode is Extract on a page already parsed with html.Parse (nil for
+// an empty page), so that a caller extracting the article from the same
+// page parses it once. It does not modify the tree.
+func ExtractNode(root *html.Node, opts Options) Result {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -86,17 +100,14 @@ func Extract(page []byte, opts Options) (Result, error) {
 	}
 	x := &extractor{opts: opts}
 	x.feed()
-	if len(bytes.TrimSpace(page)) > 0 {
-		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
-		if err != nil {
-			return Result{}, fmt.Errorf("pubdate: parse html: %w", err)
-		}
+	if root != nil {
+		doc := goquery.NewDocumentFromNode(root)
 		x.jsonLD(doc)
 		x.meta(doc)
 		x.timeElements(doc)
 		x.visible(doc)
 	}
-	return x.result(), nil
+	return x.result()
 }
 
 type extractor struct {
