@@ -484,8 +484,13 @@ func (ix *Indexer) writeIndexes(parts *partitions, claims bleve.Index, batch []d
 			return fmt.Errorf("indexer: write batch of %d: %w", len(batch), err)
 		}
 	}
-	if err := claims.Batch(cb); err != nil {
-		return fmt.Errorf("indexer: write claims of %d articles: %w", len(batch), err)
+	// Most batches make no claims (no Enricher, or none found): an empty
+	// bleve batch still introduces a snapshot that the claims index's
+	// persister writes and syncs, once per flush.
+	if cb.Size() > 0 {
+		if err := claims.Batch(cb); err != nil {
+			return fmt.Errorf("indexer: write claims of %d articles: %w", len(batch), err)
+		}
 	}
 	for i, doc := range docs {
 		an[i] = analysisOf(doc)
