@@ -52,7 +52,7 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"demo", "[-addr 127.0.0.1:8080] [-data DIR]", "serve the bundled demo sites, ingest them, serve the API and web page", cmdDemo},
-		{"serve", "[-config FILE] [-addr ADDR]", "run scheduled ingests and serve the API and web page until SIGINT/SIGTERM", cmdServe},
+		{"serve", "[-config FILE] [-addr ADDR] [-nats URL]", "run scheduled ingests and serve the API and web page until SIGINT/SIGTERM (with -nats, fetch workers do the crawling)", cmdServe},
 		{"ingest", "[-config FILE] [-source NAME]", "run one ingest now: progress on stderr, summary on stdout", cmdIngest},
 		{"search", "[-config FILE] [-lang ar|en] [-source S] [-from D] [-to D] [-sort S] [-json] QUERY", "search from the shell", cmdSearch},
 		{"check", "[-config FILE]", "validate the config and print what it will do", cmdCheck},

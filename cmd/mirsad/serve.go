@@ -18,6 +18,7 @@ import (
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath, verbose := newFlags(e, "serve")
 	addr := fs.String("addr", "", "address to serve on (default: listen from the config)")
+	natsURL := fs.String("nats", "", "NATS JetStream URL: publish due sources as jobs for `mirsad worker fetch` and index what the workers fetch, instead of crawling in this process")
 	if err := parse(e, fs, args, verbose); err != nil {
 		return err
 	}
@@ -60,7 +61,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	var runner *runs.Runner
 	metrics := newMetrics(ix)
-	cr := newCrawler(cfg, e, ix, func(p crawler.Progress) { runner.Observe(p) })
+	var cr runs.Crawler = newCrawler(cfg, e, ix, func(p crawler.Progress) { runner.Observe(p) })
+	if *natsURL != "" {
+		// After openAlerts: the index worker's batches go through the
+		// same alert hooks as a local crawl's.
+		d, stop, err := serveNATS(ctx, e, ix, *natsURL)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		cr = d
+	}
 	runner = runs.NewRunner(runs.RunnerOptions{
 		Store:   store,
 		Crawler: cr,
