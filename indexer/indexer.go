@@ -114,6 +114,10 @@ type Indexer struct {
 	// writeErr is the first failed write of a batch; no flush succeeds
 	// after it.
 	writeErr error
+	// written is the putSeq of the last article a successful flush wrote
+	// (under writeMu): a flush whose articles a concurrent one already
+	// wrote has nothing left to do.
+	written uint64
 
 	// reprints is set once any stored article is a reprint of another, so
 	// that searches skip looking for other outlets while there are none.
@@ -122,6 +126,7 @@ type Indexer struct {
 	mu      sync.Mutex
 	pending []document.Article
 	pendIdx map[string]int // id -> position in pending
+	putSeq  uint64         // counts the articles added to pending
 }
 
 // Open opens (creating if needed) the data directory.
@@ -333,10 +338,11 @@ func (ix *Indexer) Put(ctx context.Context, a document.Article) (Outcome, error)
 		ix.pendIdx[a.ID] = len(ix.pending)
 		ix.pending = append(ix.pending, a)
 	}
+	ix.putSeq++
 	full := len(ix.pending) >= ix.opts.BatchSize
 	ix.mu.Unlock()
 	if full {
-		if err := ix.Flush(ctx); err != nil {
+		if err := ix.flush(ctx, true); err != nil {
 			return 0, err
 		}
 	}
@@ -358,39 +364,62 @@ func (ix *Indexer) understand(a *document.Article) error {
 	return nil
 }
 
-// Flush commits the pending batch: bleve first, then the store, then OnBatch.
-func (ix *Indexer) Flush(ctx context.Context) error {
+// Flush commits the pending batch: bleve first, then the store, then
+// OnBatch. When it returns nil, every article Put before the call is
+// stored and indexed.
+func (ix *Indexer) Flush(ctx context.Context) error { return ix.flush(ctx, false) }
+
+// flush writes the pending batch. Concurrent flushes queue on writeMu and
+// each takes the batch only once it holds it, so that one that waited for
+// another's write takes what piled up meanwhile, or nothing at all when
+// that write already held its articles: the crawler's sources checkpoint
+// on their own clocks, and taking the batch before the wait made batches
+// of one or two articles, each a bleve segment to build and merge. With
+// onlyFull (a Put that filled the batch), a batch that another flush took
+// meanwhile is left to fill up again.
+func (ix *Indexer) flush(ctx context.Context, onlyFull bool) error {
+	ix.mu.Lock()
+	want := ix.putSeq
+	ix.mu.Unlock()
+	ix.writeMu.Lock()
 	// The pending batch is shared by every source of a run: once a flush
 	// failed and dropped it, a later flush with nothing pending must not
 	// succeed, or its caller records as ingested articles that were in
 	// the dropped batch (the reliability suite lost them on a full disk).
-	ix.writeMu.Lock()
-	failed := ix.writeErr
-	ix.writeMu.Unlock()
-	if failed != nil {
-		return fmt.Errorf("indexer: not writing after a failed write (restart mirsad once the cause is fixed): %w", failed)
+	if ix.writeErr != nil {
+		err := ix.writeErr
+		ix.writeMu.Unlock()
+		return fmt.Errorf("indexer: not writing after a failed write (restart mirsad once the cause is fixed): %w", err)
 	}
-	ix.mu.Lock()
-	batch := ix.pending
-	ix.pending, ix.pendIdx = nil, map[string]int{}
-	ix.mu.Unlock()
-	if len(batch) == 0 {
+	if ix.written >= want {
+		ix.writeMu.Unlock()
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
+		ix.writeMu.Unlock()
 		return fmt.Errorf("indexer: flush: %w", err)
 	}
 	if ix.idx == nil {
+		ix.writeMu.Unlock()
 		return errors.New("indexer: opened without an index")
+	}
+	ix.mu.Lock()
+	if onlyFull && len(ix.pending) < ix.opts.BatchSize {
+		ix.mu.Unlock()
+		ix.writeMu.Unlock()
+		return nil
+	}
+	batch, taken := ix.pending, ix.putSeq
+	ix.pending, ix.pendIdx = nil, map[string]int{}
+	ix.mu.Unlock()
+	if len(batch) == 0 {
+		ix.written = taken
+		ix.writeMu.Unlock()
+		return nil
 	}
 	var an []Analysis
 	if ix.opts.OnBatch != nil {
 		an = make([]Analysis, len(batch))
-	}
-	ix.writeMu.Lock()
-	if ix.writeErr != nil {
-		ix.writeMu.Unlock()
-		return fmt.Errorf("indexer: not writing after a failed write (restart mirsad once the cause is fixed): %w", ix.writeErr)
 	}
 	if err := ix.writeIndexes(ix.parts, ix.claims, batch, true, an); err != nil {
 		// A bleve index whose batch failed to persist (disk full) is not
@@ -408,6 +437,8 @@ func (ix *Indexer) Flush(ctx context.Context) error {
 	err := ix.store(batch, ix.opts.OnStore)
 	if err != nil {
 		ix.writeErr = err
+	} else {
+		ix.written = taken
 	}
 	ix.writeMu.Unlock()
 	if err != nil {
