@@ -254,7 +254,7 @@ func NewClaimMapping() mapping.IndexMapping {
 			doc.AddFieldMappingsAt(f.Name, fm)
 		}
 	}
-	for _, name := range []string{"speaker", "entities", "lang", "source", "doc_id", "group_id", "kind", "cue"} {
+	for _, name := range []string{"speaker", "entities", "lang", "source", "doc_id", "group_id", "kind", "cue", "mode"} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = false
@@ -293,7 +293,7 @@ func (claimDoc) BleveType() string { return claimType }
 func toClaimDoc(a document.Article, c document.Claim) claimDoc {
 	d := claimDoc{
 		"speaker": SpeakerKey(c), "entities": c.Entities, "lang": c.Lang, "source": a.Source,
-		"doc_id": a.ID, "group_id": c.GroupID, "kind": c.Kind, "cue": c.Cue, "date": c.Date.UTC(),
+		"doc_id": a.ID, "group_id": c.GroupID, "kind": c.Kind, "cue": c.Cue, "mode": c.Mode, "date": c.Date.UTC(),
 	}
 	lang := c.Lang
 	if _, ok := ClaimTextFields[lang]; !ok {

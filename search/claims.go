@@ -21,6 +21,9 @@ type ClaimQuery struct {
 	Speaker  string // id or alias in any script
 	Entities []string
 	Lang     string
+	// Mode keeps claims whose cue attributes speech, belief, intention or
+	// evidence (document.Claim.Mode); empty keeps all.
+	Mode     string
 	From, To time.Time
 	Page     int
 	Size     int
@@ -44,6 +47,7 @@ type ClaimHit struct {
 	Cue       string     `json:"cue"`
 	Text      string     `json:"text"`
 	Kind      string     `json:"kind"`
+	Mode      string     `json:"mode,omitempty"`
 	Lang      string     `json:"lang"`
 	Polarity  string     `json:"polarity,omitempty"`
 	Date      time.Time  `json:"date"`
@@ -97,6 +101,13 @@ func (s *Service) Claims(ctx context.Context, q ClaimQuery) (*ClaimResult, error
 	}
 	if sq.Lang != "" {
 		must = append(must, term("lang", sq.Lang))
+	}
+	switch q.Mode {
+	case "":
+	case "speech", "belief", "intention", "evidence":
+		must = append(must, term("mode", q.Mode))
+	default:
+		return nil, badf("mode %q: want speech, belief, intention or evidence", q.Mode)
 	}
 	if sq.Speaker != "" {
 		spq, err := s.speakerQuery(sq.Speaker, "speaker")
@@ -161,7 +172,7 @@ func (s *Service) claimHit(a document.Article, c document.Claim) ClaimHit {
 	}
 	return ClaimHit{
 		ID: c.ID, DocID: a.ID, URL: a.URL, Source: a.Source, Speaker: sp, Anonymous: c.Anonymous,
-		Cue: c.Cue, Text: c.Text, Kind: c.Kind, Lang: c.Lang, Polarity: c.Polarity, Date: c.Date,
+		Cue: c.Cue, Text: c.Text, Kind: c.Kind, Mode: c.Mode, Lang: c.Lang, Polarity: c.Polarity, Date: c.Date,
 		Published: a.Published, Title: a.Title,
 	}
 }

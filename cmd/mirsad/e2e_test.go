@@ -349,6 +349,21 @@ func TestDemoIngestAndSearch(t *testing.T) {
 			t.Errorf("bad date: %d", code)
 		}
 
+		// Claims say what their cue attributes; mode filters on it.
+		code, body = c.get(t, "/api/claims", url.Values{"mode": {"speech"}, "size": {"100"}})
+		res = search.ClaimResult{}
+		if code != 200 || json.Unmarshal(body, &res) != nil || res.Total == 0 {
+			t.Fatalf("speech claims: %d %s", code, body)
+		}
+		for _, h := range res.Hits {
+			if h.Mode != "speech" {
+				t.Errorf("mode=speech returned %q (%s)", h.Mode, h.Cue)
+			}
+		}
+		if code, body = c.get(t, "/api/claims", url.Values{"mode": {"gossip"}}); code != 400 || !strings.Contains(string(body), "mode") {
+			t.Errorf("mode=gossip: %d %s", code, body)
+		}
+
 		// A statement quoted in both languages is one group: Abdelatty's
 		// "no alternative to full implementation" in nile's Arabic report
 		// and levant's English one; his other statements that day are not.

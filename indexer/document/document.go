@@ -76,6 +76,10 @@ type Claim struct {
 	Start     int       `json:"start"` // byte offsets of Text in Body
 	End       int       `json:"end"`
 	Kind      string    `json:"kind"` // direct | indirect
+	// Mode is what the cue attributes: speech (said, قال), belief
+	// (believes, يعتقد), intention (wants, يريد) or evidence (shows,
+	// found); a researcher asking who *said* what filters on speech.
+	Mode string `json:"mode,omitempty"`
 	Lang      string    `json:"lang"`
 	Date      time.Time `json:"date"`
 	Polarity  string    `json:"polarity,omitempty"` // "negative" for denials

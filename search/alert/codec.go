@@ -22,10 +22,12 @@ import (
 // every retry sends the same bytes). Records written as JSON by earlier
 // versions start with '{' and are still read.
 
-// Record formats: 1 for snapshots and deliveries, 2 for alerts.
+// Record formats: 1 for snapshots and deliveries, 2 for alerts, 3 for
+// snapshots whose claims carry their mode (document.Claim.Mode).
 const (
 	recordV1 = 0x01
 	recordV2 = 0x02
+	recordV3 = 0x03
 )
 
 var errRecord = errors.New("alert: malformed record")
@@ -155,7 +157,7 @@ func snapshotKey(a document.Article, snap []byte) []byte {
 
 func encodeSnapshot(a document.Article) []byte {
 	e := enc{b: make([]byte, 0, 512)}
-	e.b = append(e.b, recordV1)
+	e.b = append(e.b, recordV3)
 	e.str(a.ID)
 	e.str(a.URL)
 	e.str(a.Title)
@@ -165,6 +167,7 @@ func encodeSnapshot(a document.Article) []byte {
 	e.uint(uint64(len(a.Claims)))
 	for _, c := range a.Claims {
 		encodeClaim(&e, c)
+		e.str(c.Mode)
 	}
 	return e.b
 }
@@ -175,7 +178,7 @@ type snapshot struct {
 }
 
 func decodeSnapshot(v []byte) (snapshot, error) {
-	if len(v) == 0 || v[0] != recordV1 {
+	if len(v) == 0 || (v[0] != recordV1 && v[0] != recordV3) {
 		return snapshot{}, errRecord
 	}
 	d := dec{b: v[1:]}
@@ -183,6 +186,9 @@ func decodeSnapshot(v []byte) (snapshot, error) {
 	sn.claims = make([]document.Claim, d.count())
 	for i := range sn.claims {
 		sn.claims[i] = decodeClaim(&d)
+		if v[0] == recordV3 {
+			sn.claims[i].Mode = d.str()
+		}
 	}
 	return sn, d.err
 }

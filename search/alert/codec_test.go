@@ -134,7 +134,7 @@ func TestRecordFieldsCovered(t *testing.T) {
 	for _, c := range []struct {
 		v    any
 		want int
-	}{{document.Claim{}, 15}, {StoryDoc{}, 6}, {Story{}, 2}, {Alert{}, 6}, {Delivery{}, 11}, {Attempt{}, 4}} {
+	}{{document.Claim{}, 16}, {StoryDoc{}, 6}, {Story{}, 2}, {Alert{}, 6}, {Delivery{}, 11}, {Attempt{}, 4}} {
 		if n := reflect.TypeOf(c.v).NumField(); n != c.want {
 			t.Errorf("%T has %d fields, the codec knows %d: update codec.go", c.v, n, c.want)
 		}
@@ -194,5 +194,32 @@ func TestLegacySeenKeys(t *testing.T) {
 	e.ingest(t, pick(docs, "a1", "a2")...)
 	if got := alertDocs(t, e.svc, sub.ID); !reflect.DeepEqual(got, [][]string{{"a1"}}) {
 		t.Errorf("alerts = %v, want only a1 (a2's story was alerted by an earlier version)", got)
+	}
+}
+
+// A snapshot keeps its claims' modes, and one written before claims had
+// a mode (format 1) still reads, with the mode empty.
+func TestSnapshotClaimMode(t *testing.T) {
+	a := document.Article{ID: "a", URL: "https://news.example/a", Title: "t", Lang: "en",
+		Claims: []document.Claim{{ID: "c1", Text: "talks will go on", Cue: "said", Mode: "speech", Entities: []string{"hamas"}},
+			{ID: "c2", Text: "the force must disarm Hamas", Cue: "believes", Mode: "belief"}}}
+	sn, err := decodeSnapshot(encodeSnapshot(a))
+	if err != nil || len(sn.claims) != 2 || sn.claims[0].Mode != "speech" || sn.claims[1].Mode != "belief" || sn.claims[0].Entities[0] != "hamas" {
+		t.Fatalf("decoded %+v, %v", sn.claims, err)
+	}
+	// Format 1: the same fields without the modes.
+	e := enc{}
+	e.b = append(e.b, recordV1)
+	for _, s := range []string{a.ID, a.URL, a.Title, a.Source, a.Lang} {
+		e.str(s)
+	}
+	e.time(a.Published)
+	e.uint(uint64(len(a.Claims)))
+	for _, c := range a.Claims {
+		encodeClaim(&e, c)
+	}
+	old, err := decodeSnapshot(e.b)
+	if err != nil || len(old.claims) != 2 || old.claims[1].Text != a.Claims[1].Text || old.claims[1].Mode != "" {
+		t.Fatalf("format 1 decoded %+v, %v", old.claims, err)
 	}
 }

@@ -232,7 +232,7 @@ func (s *Server) claims(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return s.svc.Claims(r.Context(), search.ClaimQuery{Text: q.Text, Speaker: q.Speaker, Entities: q.Entities,
-		Lang: q.Lang, From: q.From, To: q.To, Page: q.Page, Size: q.Size})
+		Lang: q.Lang, Mode: r.URL.Query().Get("mode"), From: q.From, To: q.To, Page: q.Page, Size: q.Size})
 }
 
 func (s *Server) entities(r *http.Request) (any, error) {

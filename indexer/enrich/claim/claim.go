@@ -112,7 +112,11 @@ func (x *Extractor) Attributions(docID, text, lang string, published time.Time) 
 			st.learnedEN(m, sents)
 		}
 	}
-	return st.finish()
+	atts := st.finish()
+	for i := range atts {
+		atts[i].Claim.Mode = ModeOf(atts[i].Claim.Cue, lang)
+	}
+	return atts
 }
 
 // speakerRef is what later pronouns and zero subjects resolve to.
