@@ -66,24 +66,24 @@ type DateMention struct {
 
 // Claim is an attributed statement: who said what, with which cue, when.
 type Claim struct {
-	ID        string    `json:"id"`
-	DocID     string    `json:"doc_id"`
-	SpeakerID string    `json:"speaker_id,omitempty"` // entity id, empty when unresolved or anonymous
-	Speaker   string    `json:"speaker"`              // surface form or anonymous description
-	Anonymous bool      `json:"anonymous,omitempty"`
-	Cue       string    `json:"cue"`
-	Text      string    `json:"text"`
-	Start     int       `json:"start"` // byte offsets of Text in Body
-	End       int       `json:"end"`
-	Kind      string    `json:"kind"` // direct | indirect
+	ID        string `json:"id"`
+	DocID     string `json:"doc_id"`
+	SpeakerID string `json:"speaker_id,omitempty"` // entity id, empty when unresolved or anonymous
+	Speaker   string `json:"speaker"`              // surface form or anonymous description
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Cue       string `json:"cue"`
+	Text      string `json:"text"`
+	Start     int    `json:"start"` // byte offsets of Text in Body
+	End       int    `json:"end"`
+	Kind      string `json:"kind"` // direct | indirect
 	// Mode is what the cue attributes: speech (said, قال), belief
 	// (believes, يعتقد), intention (wants, يريد) or evidence (shows,
 	// found); a researcher asking who *said* what filters on speech.
-	Mode string `json:"mode,omitempty"`
-	Lang      string    `json:"lang"`
-	Date      time.Time `json:"date"`
-	Polarity  string    `json:"polarity,omitempty"` // "negative" for denials
-	GroupID   string    `json:"group_id,omitempty"`
+	Mode     string    `json:"mode,omitempty"`
+	Lang     string    `json:"lang"`
+	Date     time.Time `json:"date"`
+	Polarity string    `json:"polarity,omitempty"` // "negative" for denials
+	GroupID  string    `json:"group_id,omitempty"`
 	// Entities are the ids of the entities mentioned inside Text.
 	Entities []string `json:"entities,omitempty"`
 }
