@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	"io"
 	"os"
 	"sort"
@@ -13,8 +12,10 @@ import (
 	extracteval "github.com/mirsad-observatory/mirsad/crawler/extract/eval"
 	fetcheval "github.com/mirsad-observatory/mirsad/crawler/fetch/eval"
 	"github.com/mirsad-observatory/mirsad/indexer/analysiseval"
+	clustereval "github.com/mirsad-observatory/mirsad/indexer/cluster/eval"
 	claimeval "github.com/mirsad-observatory/mirsad/indexer/enrich/claim/eval"
 	entityeval "github.com/mirsad-observatory/mirsad/indexer/enrich/entity/eval"
+	"github.com/mirsad-observatory/mirsad/internal/corpora"
 	dateeval "github.com/mirsad-observatory/mirsad/internal/datetext/eval"
 	alerteval "github.com/mirsad-observatory/mirsad/search/alert/eval"
 	searchbench "github.com/mirsad-observatory/mirsad/search/bench"
@@ -56,6 +57,10 @@ var benches = map[string]struct {
 	"extraction": {"article extraction vs the benchmark's extractors, trafilatura snippets, Arabic layouts (issue 8)",
 		func(ctx context.Context, c string, w io.Writer) error {
 			return extracteval.Run(ctx, extracteval.Options{CorpusDir: c}, w)
+		}},
+	"clustering": {"near-duplicate clustering on ant-arabic-news: labelled pairs P/R, clusters, cost (issue 8)",
+		func(ctx context.Context, c string, w io.Writer) error {
+			return clustereval.Run(ctx, clustereval.Options{CorpusDir: c}, w)
 		}},
 	"search": {"API latency vs the same bleve requests, p50/p95/p99, and 8 clients for 30 s (issue 9)",
 		func(ctx context.Context, c string, w io.Writer) error {
