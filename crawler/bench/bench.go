@@ -48,6 +48,10 @@ type Options struct {
 	NoRareCheckpoints bool
 	Sources           int // sources crawled at once: 4
 	BatchSize         int // index batch size, both sides: 200
+	// TunedBatchSize is the batch size of an extra pair of rows, raw and
+	// ingest both with it, so that a product setting is read against a
+	// baseline with the same setting: 500; negative leaves the pair out.
+	TunedBatchSize int
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -69,6 +73,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 200
+	}
+	if o.TunedBatchSize == 0 {
+		o.TunedBatchSize = 500
 	}
 	return o, nil
 }
@@ -152,9 +159,9 @@ func child(phase string) (Result, error) {
 	var res Result
 	var err error
 	switch phase {
-	case "raw", "raw-months":
+	case "raw", "raw-months", "raw-tuned":
 		res, err = rawIndex(ctx, o, dir, phase == "raw-months")
-	case "ingest", "ingest-selectors", "ingest-files", "ingest-rare-checkpoints":
+	case "ingest", "ingest-selectors", "ingest-files", "ingest-rare-checkpoints", "ingest-tuned":
 		var feeds []Feed
 		if err := json.Unmarshal([]byte(os.Getenv(envFeeds)), &feeds); err != nil {
 			return Result{}, fmt.Errorf("feeds: %w", err)
@@ -274,13 +281,20 @@ func Measure(ctx context.Context, opts Options) (*Report, error) {
 	if !o.NoRareCheckpoints {
 		phases = append(phases, "ingest-rare-checkpoints")
 	}
+	if o.TunedBatchSize > 0 {
+		phases = append(phases, "raw-tuned", "ingest-tuned")
+	}
 	for _, p := range phases {
 		dir := filepath.Join(tmp, p)
 		feeds := outlets.Feeds
 		if p == "ingest-files" {
 			feeds = outlets.FileOrderFeeds
 		}
-		res, rss, cpu, err := phase(ctx, p, o, feeds, dir)
+		po := o
+		if strings.HasSuffix(p, "-tuned") {
+			po.BatchSize = o.TunedBatchSize
+		}
+		res, rss, cpu, err := phase(ctx, p, po, feeds, dir)
 		if err != nil {
 			return nil, err
 		}
@@ -314,6 +328,8 @@ func (rep *Report) Print(w io.Writer) error {
 		"ingest-files":            "generic, feeds in corpus file order (months mixed in each batch)",
 		"raw-months":              "diagnostic: raw bleve split into month indexes like the indexer, feed order",
 		"ingest-rare-checkpoints": "diagnostic: generic ingest, crawler checkpoints only at each source's end",
+		"raw-tuned":               fmt.Sprintf("tuned pair: raw bleve, batches of %d", o.TunedBatchSize),
+		"ingest-tuned":            fmt.Sprintf("tuned pair: generic ingest, indexer batches of %d", o.TunedBatchSize),
 	}
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%.2fx\t%.1f\t%.0f\t%.2fx\t%.0f\t\n", labels[r.Phase], r.Result.Articles, r.Result.Failed,
@@ -329,6 +345,19 @@ func (rep *Report) Print(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "goal: ingest >= 0.70x raw: wall %s, CPU %s; peak RSS < 600 MiB: %s%s\n",
 		verdict(ing.Rate() >= 0.7*rawRate), verdict(ing.CPURate() >= 0.7*rawCPU), verdict(float64(ing.RSSKiB)/1024 < 600), load)
+	var rawT, ingT *Row
+	for i, r := range rep.Rows {
+		switch r.Phase {
+		case "raw-tuned":
+			rawT = &rep.Rows[i]
+		case "ingest-tuned":
+			ingT = &rep.Rows[i]
+		}
+	}
+	if rawT != nil && ingT != nil {
+		fmt.Fprintf(w, "tuned pair (both sides batches of %d): ingest-tuned vs raw-tuned %.2fx wall, %.2fx CPU\n",
+			o.TunedBatchSize, ingT.Rate()/rawT.Rate(), ingT.CPURate()/rawT.CPURate())
+	}
 	if ing.Result.Detail != "" {
 		fmt.Fprintln(w, ing.Result.Detail)
 	}

@@ -43,7 +43,7 @@ func TestSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Feeds < 3 || len(rep.Rows) != 4 {
+	if rep.Feeds < 3 || len(rep.Rows) != 6 { // raw, ingest, selectors, raw-months, the tuned pair
 		t.Fatalf("%+v", rep)
 	}
 	for _, r := range rep.Rows {
@@ -55,7 +55,7 @@ func TestSmall(t *testing.T) {
 	if err := rep.Print(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if out := buf.String(); !strings.Contains(out, "vs raw") || !strings.Contains(out, "goal:") {
+	if out := buf.String(); !strings.Contains(out, "vs raw") || !strings.Contains(out, "goal:") || !strings.Contains(out, "tuned pair (both sides batches of 500)") {
 		t.Errorf("table:\n%s", out)
 	}
 }
