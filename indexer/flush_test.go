@@ -128,3 +128,23 @@ func TestConcurrentPutsAllLand(t *testing.T) {
 		t.Errorf("batches held %d articles, want %d", total, workers*each)
 	}
 }
+
+// FuzzFirstRunes checks firstRunes against the rune conversion it
+// replaced in view.
+func FuzzFirstRunes(f *testing.F) {
+	for _, s := range []string{"", "abc", "بدأت المحادثات في القاهرة", "a\xffb\xfe", "\xe2\x82", "ÉCOLE"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 1000 {
+			return
+		}
+		want := s
+		if r := []rune(s); len(r) > n {
+			want = string(r[:n])
+		}
+		if got := firstRunes(s, n); got != want {
+			t.Errorf("firstRunes(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	})
+}

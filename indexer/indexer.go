@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bdoc "github.com/blevesearch/bleve/v2/document"
@@ -747,14 +748,32 @@ func (ix *Indexer) store(batch []document.Article, onStore func(*bolt.Tx, []docu
 }
 
 func view(a document.Article) document.Article {
-	if r := []rune(a.Body); len(r) > viewBody {
-		a.Body = string(r[:viewBody])
-	}
+	a.Body = firstRunes(a.Body, viewBody)
 	if len(a.Claims) > viewClaims {
 		a.Claims = a.Claims[:viewClaims]
 	}
 	a.Extraction = nil
 	return a
+}
+
+// firstRunes returns the first n runes of s. A valid string is cut where
+// its n-th rune ends rather than converted to runes and back (that was a
+// copy of four bytes a rune of every stored body); an invalid one takes
+// the conversion, whose U+FFFD replacements the views have always had.
+func firstRunes(s string, n int) string {
+	if !utf8.ValidString(s) {
+		if r := []rune(s); len(r) > n {
+			return string(r[:n])
+		}
+		return s
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // ArticleView returns an article with at most the start of its body and
