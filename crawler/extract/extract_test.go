@@ -427,3 +427,14 @@ func FuzzFoldText(f *testing.F) {
 		}
 	})
 }
+
+func FuzzCleanInline(f *testing.F) {
+	for _, s := range []string{"", "  a  b ", "بدأت\u00a0المحادثات\u2003في\tالقاهرة\n", "\x85x\xa0y", "\xff \xfe", " \u0085 ", "one"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanInline(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("cleanInline(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
