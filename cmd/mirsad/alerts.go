@@ -109,3 +109,17 @@ func cmdSubscriptions(ctx context.Context, e *env, args []string) error {
 	}
 	return nil
 }
+
+// deliverAlerts runs the webhook delivery loop until ctx ends; the
+// returned func waits for it, so a caller's deferred call keeps the
+// store open until the last attempt is recorded.
+func deliverAlerts(ctx context.Context, e *env, alerts *alert.Service) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := alerts.Run(ctx); err != nil && ctx.Err() == nil {
+			e.logger.Error("alert delivery stopped", "err", err)
+		}
+	}()
+	return func() { <-done }
+}

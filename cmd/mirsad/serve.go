@@ -43,14 +43,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	delivered := make(chan struct{})
-	go func() {
-		defer close(delivered)
-		if err := alerts.Run(ctx); err != nil && ctx.Err() == nil {
-			e.logger.Error("alert delivery stopped", "err", err)
-		}
-	}()
-	defer func() { <-delivered }()
+	defer deliverAlerts(ctx, e, alerts)()
 	store, err := openRuns(ix, e)
 	if err != nil {
 		return err

@@ -69,14 +69,7 @@ func cmdWorker(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	delivered := make(chan struct{})
-	go func() {
-		defer close(delivered)
-		if err := alerts.Run(ctx); err != nil && ctx.Err() == nil {
-			e.logger.Error("alert delivery stopped", "err", err)
-		}
-	}()
-	defer func() { <-delivered }()
+	defer deliverAlerts(ctx, e, alerts)()
 	fmt.Fprintf(e.stderr, "mirsad worker index: indexing from %s into %s\n", *url, filepath.Clean(cfg.DataDir))
 	return scale.RunIndexer(ctx, c, ix, scale.IndexOptions{})
 }
