@@ -525,7 +525,7 @@ func (ix *Indexer) writeIndexes(parts *partitions, claims bleve.Index, batch []d
 		}
 	}
 	for i, doc := range docs {
-		an[i] = analysisOf(doc)
+		an[i] = AnalysisOf(doc)
 	}
 	return nil
 }
@@ -535,7 +535,10 @@ func (ix *Indexer) writeIndexes(parts *partitions, claims bleve.Index, batch []d
 // index holds, so a query's terms can be checked against them).
 type Analysis map[string]index.TokenFrequencies
 
-func analysisOf(doc *bdoc.Document) Analysis {
+// AnalysisOf collects what has been analysed of a bleve document: after
+// a batch is written, every indexed field (fields never analysed carry
+// no terms and are left out).
+func AnalysisOf(doc *bdoc.Document) Analysis {
 	an := Analysis{}
 	doc.VisitFields(func(f index.Field) {
 		if tf := f.AnalyzedTokenFrequencies(); len(tf) > 0 {

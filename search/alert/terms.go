@@ -181,21 +181,12 @@ func analyzeText(m mapping.IndexMapping, lang, title, body string) indexer.Analy
 	if err := m.MapDocument(doc, textDoc(lang, title, body)); err != nil {
 		return nil
 	}
-	an := indexer.Analysis{}
 	doc.VisitFields(func(f index.Field) {
-		if !textFieldNames[f.Name()] {
-			return
-		}
-		f.Analyze()
-		if tf := f.AnalyzedTokenFrequencies(); len(tf) > 0 {
-			if prev, ok := an[f.Name()]; ok {
-				prev.MergeAll(f.Name(), tf)
-				return
-			}
-			an[f.Name()] = tf
+		if textFieldNames[f.Name()] {
+			f.Analyze()
 		}
 	})
-	return an
+	return indexer.AnalysisOf(doc)
 }
 
 // tnode is a compiled query: eval returns the members of within that match.
