@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/mirsad-observatory/mirsad/config"
 	"github.com/mirsad-observatory/mirsad/crawler"
 	"github.com/mirsad-observatory/mirsad/indexer"
@@ -629,5 +631,30 @@ func TestCLI(t *testing.T) {
 				t.Errorf("run %v = %d, want %d with %q; output:\n%s", tc.args, code, tc.code, tc.out, all)
 			}
 		})
+	}
+}
+
+// A story record the clusterer cannot decode means the store is damaged:
+// opening says so and what to do, rather than a bare decode error.
+func TestDamagedClusterRecord(t *testing.T) {
+	dir := t.TempDir()
+	e := &env{logger: slog.New(slog.DiscardHandler)}
+	ix, err := openIndexerWith(indexer.Options{Dir: dir}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.DB().Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("cluster_docs"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("8387b40d73bd615bbec4"), []byte{0x02, 0xff})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close(context.Background())
+	_, err = openIndexerWith(indexer.Options{Dir: dir}, e)
+	if err == nil || !strings.Contains(err.Error(), "restore it from a backup") || !strings.Contains(err.Error(), indexer.DBFile) {
+		t.Fatalf("open with a damaged cluster record: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -261,8 +262,11 @@ func openIndexerWith(opts indexer.Options, e *env) (*indexer.Indexer, error) {
 	}
 	c, err := cluster.New(cluster.Options{DB: ix.DB(), Logger: e.logger})
 	if err != nil {
+		// The clusterer reads its records from the store at start; one it
+		// cannot decode means the store itself is damaged.
 		ix.Close(context.Background())
-		return nil, err
+		return nil, fmt.Errorf("the store %s could not be read (%w): restore it from a backup; `mirsad reindex` rebuilds the indexes from the store, not the store itself",
+			filepath.Join(opts.Dir, indexer.DBFile), err)
 	}
 	ix.SetClusterer(c)
 	return ix, nil
