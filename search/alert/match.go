@@ -280,12 +280,7 @@ func (s *Service) view(ctx context.Context, batch []document.Article, an []index
 			claims = append(claims, a.Claims...)
 		}
 		if len(claims) > 0 {
-			// Only the claims some subscription may ask about are indexed.
-			var keep func(document.Claim) bool
-			if sp := cs.claimSpeakers; sp != nil {
-				keep = func(c document.Claim) bool { return sp[c.SpeakerID] }
-			}
-			idx, err := s.memIndex(ctx, v.docs, claims, keep)
+			idx, err := s.claimsIndex(ctx, v.docs, claims, cs)
 			if err != nil {
 				closeAll()
 				return nil, nil, err
@@ -301,6 +296,17 @@ func (s *Service) view(ctx context.Context, batch []document.Article, an []index
 		}
 	}
 	return v, closeAll, nil
+}
+
+// claimsIndex indexes in memory the claims of a batch that some
+// subscription may ask about (by its speakers, when every claims
+// subscription names them).
+func (s *Service) claimsIndex(ctx context.Context, docs []document.Article, claims []document.Claim, cs *compiledSet) (bleve.Index, error) {
+	var keep func(document.Claim) bool
+	if sp := cs.claimSpeakers; sp != nil {
+		keep = func(c document.Claim) bool { return sp[c.SpeakerID] }
+	}
+	return s.memIndex(ctx, docs, claims, keep)
 }
 
 // memIndex indexes docs (or, when claims is not nil, the claims' texts

@@ -681,11 +681,7 @@ func (s *Service) termsView(ctx context.Context, v *batchView, an []indexer.Anal
 			for _, r := range v.claimRefs {
 				claims = append(claims, r.claim)
 			}
-			var keep func(document.Claim) bool
-			if sp := cs.claimSpeakers; sp != nil {
-				keep = func(c document.Claim) bool { return sp[c.SpeakerID] }
-			}
-			idx, err := s.memIndex(ctx, v.docs, claims, keep)
+			idx, err := s.claimsIndex(ctx, v.docs, claims, cs)
 			if err != nil {
 				closeAll()
 				return nil, nil, err
