@@ -391,8 +391,7 @@ func (c *Clusterer) CompareStored(idA, idB string) (Features, error) {
 	}
 	f := c.features(ra, fa, wa, rb, func() ([]uint32, []uint32) { return fb, wb })
 	if len(fa) > 0 && len(fb) > 0 {
-		n := intersect(fa, fb)
-		f.Similarity = float64(n) / float64(len(fa)+len(fb)-n)
+		f.Similarity = Jaccard(fa, fb)
 	}
 	f.Lead = min(containment(ra.Lead, fb), containment(rb.Lead, fa))
 	f.Rare = rareShare(ra.Rare, wb, rb.Rare, wa)
@@ -477,8 +476,7 @@ func (c *Clusterer) features(r *record, rFull, rWords []uint32, o *record, oLoad
 	if f.SameLang && f.Estimate >= max(lowest-prefilterMargin, lowest/3) {
 		of, ow := oLoad()
 		if len(rFull) > 0 && len(of) > 0 {
-			n := intersect(rFull, of)
-			f.Similarity = float64(n) / float64(len(rFull)+len(of)-n)
+			f.Similarity = Jaccard(rFull, of)
 		}
 		f.Lead = min(containment(r.Lead, of), containment(o.Lead, rFull))
 		f.Rare = rareShare(r.Rare, ow, o.Rare, rWords)
@@ -623,6 +621,16 @@ func containment(x, y []uint32) float64 {
 		return 0
 	}
 	return float64(intersect(x, y)) / float64(len(x))
+}
+
+// Jaccard is the Jaccard similarity of two sorted, distinct shingle sets
+// (0 when both are empty).
+func Jaccard(x, y []uint32) float64 {
+	n := intersect(x, y)
+	if u := len(x) + len(y) - n; u > 0 {
+		return float64(n) / float64(u)
+	}
+	return 0
 }
 
 // intersect counts the elements two sorted distinct sets share.

@@ -417,3 +417,20 @@ func TestRareLeadWords(t *testing.T) {
 		t.Fatalf("clusters %v, want the update with the report and the development apart", ids)
 	}
 }
+
+func TestJaccard(t *testing.T) {
+	tests := []struct {
+		x, y []uint32
+		want float64
+	}{
+		{[]uint32{1, 2, 3}, []uint32{2, 3, 4}, 0.5},
+		{[]uint32{1, 2}, []uint32{1, 2}, 1},
+		{[]uint32{1}, []uint32{2}, 0},
+		{nil, nil, 0},
+	}
+	for _, tt := range tests {
+		if got := Jaccard(tt.x, tt.y); got != tt.want {
+			t.Errorf("Jaccard(%v, %v) = %v, want %v", tt.x, tt.y, got, tt.want)
+		}
+	}
+}

@@ -88,8 +88,7 @@ func TestDrawSample(t *testing.T) {
 			if seen[[2]string{docs[i].ID, docs[j].ID}] {
 				continue
 			}
-			n := intersect32(s, sets[j])
-			jac := float64(n) / float64(len(s)+len(sets[j])-n)
+			jac := cluster.Jaccard(s, sets[j])
 			for b := range want {
 				if jac >= bands[b] && jac < bands[b+1] {
 					k := 0
@@ -129,21 +128,4 @@ func TestDrawSample(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func intersect32(x, y []uint32) int {
-	n := 0
-	for i, j := 0, 0; i < len(x) && j < len(y); {
-		switch {
-		case x[i] == y[j]:
-			n++
-			i++
-			j++
-		case x[i] < y[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return n
 }
